@@ -1,0 +1,298 @@
+package slo
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed slo.yaml
+var embeddedCatalog []byte
+
+// APIVersion is the only catalogue format this package understands.
+const APIVersion = "phase12/v1"
+
+// DefaultMinEvents is the minimum-traffic guard used when an objective does not set
+// minEvents: fewer events than this in a rule's long window cannot page or ticket. At 20
+// events a single failure is already a 5% error ratio, so anything smaller is a handful of
+// events rather than evidence.
+const DefaultMinEvents = 20
+
+// maxBudgetingWindow keeps day counts far from time.Duration overflow; no sensible error
+// budget is longer than a year.
+const maxBudgetingWindow = 365 * 24 * time.Hour
+
+// Kind says how an objective judges an event.
+type Kind string
+
+const (
+	// Latency objectives count an event as good when it finished within the threshold.
+	Latency Kind = "latency"
+	// Availability objectives count an event as good when it succeeded.
+	Availability Kind = "availability"
+)
+
+// Catalog is the parsed SLO file.
+type Catalog struct {
+	Version         int
+	BudgetingWindow time.Duration
+	Flows           []Flow
+}
+
+// Flow is one user-visible or server flow whose events are measured.
+type Flow struct {
+	Name        string
+	Description string
+	Objectives  []Objective
+}
+
+// Objective is one SLO of a flow.
+type Objective struct {
+	Name      string
+	Kind      Kind
+	Target    float64
+	Threshold time.Duration // latency objectives only
+	Runbook   string
+	// MinEvents is the minimum-traffic guard: events a burn-rate rule's long window must
+	// hold before the rule may fire.
+	MinEvents uint64
+}
+
+// Default parses the catalogue embedded in the binary.
+func Default() (Catalog, error) {
+	return Parse(embeddedCatalog)
+}
+
+// Flow looks a flow up by name; ingest rejects events whose flow is not found.
+func (c Catalog) Flow(name string) (Flow, bool) {
+	for _, f := range c.Flows {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Flow{}, false
+}
+
+// Objective looks an objective of the flow up by name.
+func (f Flow) Objective(name string) (Objective, bool) {
+	for _, o := range f.Objectives {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return Objective{}, false
+}
+
+// Good reports whether an event with this latency and outcome is good for the objective.
+// Every event counts toward the objective's total; see the package comment for why a latency
+// objective ignores the outcome.
+func (o Objective) Good(latency time.Duration, ok bool) bool {
+	if o.Kind == Latency {
+		return latency <= o.Threshold
+	}
+	return ok
+}
+
+// ErrorBudget is the fraction of events allowed to be bad.
+func (o Objective) ErrorBudget() float64 {
+	return 1 - o.Target
+}
+
+type fileCatalog struct {
+	APIVersion      string       `yaml:"apiVersion"`
+	Version         *wholeNumber `yaml:"version"`
+	BudgetingWindow string       `yaml:"budgetingWindow"`
+	Flows           []fileFlow   `yaml:"flows"`
+}
+
+type fileFlow struct {
+	Name        string          `yaml:"name"`
+	Description string          `yaml:"description"`
+	Objectives  []fileObjective `yaml:"objectives"`
+}
+
+type fileObjective struct {
+	Name        string       `yaml:"name"`
+	Kind        string       `yaml:"kind"` // defaults to the name: "latency" or "availability"
+	Target      *float64     `yaml:"target"`
+	ThresholdMs *wholeNumber `yaml:"thresholdMs"`
+	Runbook     string       `yaml:"runbook"`
+	MinEvents   *wholeNumber `yaml:"minEvents"`
+}
+
+// wholeNumber exists because yaml.v3 quietly truncates 1.5 into an int field; a catalogue
+// that says version 1.5 or thresholdMs 600.5 is a mistake worth reporting.
+type wholeNumber int64
+
+func (n *wholeNumber) UnmarshalYAML(node *yaml.Node) error {
+	var i int64
+	if node.Kind != yaml.ScalarNode || node.ShortTag() != "!!int" || node.Decode(&i) != nil {
+		return fmt.Errorf("line %d: %q is not a whole number", node.Line, node.Value)
+	}
+	*n = wholeNumber(i)
+	return nil
+}
+
+// names become DynamoDB keys, SNS attribute values and runbook file names.
+var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Parse reads a catalogue strictly. All problems are reported at once, each prefixed with
+// the path of the offending field, so one edit-and-retry fixes the file.
+func Parse(data []byte) (Catalog, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f fileCatalog
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return Catalog{}, errors.New("slo: empty catalogue")
+		}
+		return Catalog{}, fmt.Errorf("slo: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return Catalog{}, errors.New("slo: more than one YAML document")
+	}
+
+	v := &validator{}
+	c := Catalog{}
+	if f.APIVersion != APIVersion {
+		v.addf("apiVersion", "must be %q, got %q", APIVersion, f.APIVersion)
+	}
+	switch {
+	case f.Version == nil:
+		v.addf("version", "required")
+	case *f.Version < 1 || *f.Version > math.MaxInt32:
+		v.addf("version", "must be at least 1")
+	default:
+		c.Version = int(*f.Version)
+	}
+	if w, err := parseWindow(f.BudgetingWindow); err != nil {
+		v.addf("budgetingWindow", "%v", err)
+	} else {
+		c.BudgetingWindow = w
+	}
+	if len(f.Flows) == 0 {
+		v.addf("flows", "at least one flow is required")
+	}
+	seen := map[string]int{}
+	for i, ff := range f.Flows {
+		path := fmt.Sprintf("flows[%d]", i)
+		v.name(path+".name", ff.Name, seen, i, "flows")
+		c.Flows = append(c.Flows, v.flow(path, ff))
+	}
+	if err := v.err(); err != nil {
+		return Catalog{}, err
+	}
+	return c, nil
+}
+
+type validator struct{ errs []error }
+
+func (v *validator) addf(path, format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf("slo: %s: %s", path, fmt.Sprintf(format, args...)))
+}
+
+func (v *validator) err() error { return errors.Join(v.errs...) }
+
+// name checks a name's shape and uniqueness among its siblings.
+func (v *validator) name(path, name string, seen map[string]int, i int, siblings string) {
+	switch {
+	case name == "":
+		v.addf(path, "required")
+	case !namePattern.MatchString(name):
+		v.addf(path, "%q must be lower case letters, digits and underscores, starting with a letter", name)
+	default:
+		if j, dup := seen[name]; dup {
+			v.addf(path, "duplicate name %q (also %s[%d])", name, siblings, j)
+			return
+		}
+		seen[name] = i
+	}
+}
+
+func (v *validator) flow(path string, ff fileFlow) Flow {
+	fl := Flow{Name: ff.Name, Description: strings.TrimSpace(ff.Description)}
+	if len(ff.Objectives) == 0 {
+		v.addf(path+".objectives", "at least one objective is required")
+	}
+	seen := map[string]int{}
+	for j, fo := range ff.Objectives {
+		opath := fmt.Sprintf("%s.objectives[%d]", path, j)
+		v.name(opath+".name", fo.Name, seen, j, path+".objectives")
+		fl.Objectives = append(fl.Objectives, v.objective(opath, ff.Name, fo))
+	}
+	return fl
+}
+
+func (v *validator) objective(path, flow string, fo fileObjective) Objective {
+	o := Objective{Name: fo.Name, Kind: Kind(fo.Kind), Runbook: strings.TrimSpace(fo.Runbook), MinEvents: DefaultMinEvents}
+	if o.Kind == "" {
+		o.Kind = Kind(fo.Name)
+	}
+	if o.Kind != Latency && o.Kind != Availability {
+		v.addf(path+".kind", "unknown objective kind %q (want %q or %q; it defaults to the name)", o.Kind, Latency, Availability)
+	}
+	switch {
+	case fo.Target == nil:
+		v.addf(path+".target", "required")
+	case !(*fo.Target > 0 && *fo.Target < 1): // also rejects NaN
+		v.addf(path+".target", "must be between 0 and 1 (exclusive)")
+	default:
+		o.Target = *fo.Target
+	}
+	switch {
+	case o.Kind == Latency && fo.ThresholdMs == nil:
+		v.addf(path+".thresholdMs", "required for a latency objective")
+	case o.Kind == Latency && (*fo.ThresholdMs <= 0 || int64(*fo.ThresholdMs) > math.MaxInt64/int64(time.Millisecond)):
+		v.addf(path+".thresholdMs", "must be a positive number of milliseconds")
+	case o.Kind == Latency:
+		o.Threshold = time.Duration(*fo.ThresholdMs) * time.Millisecond
+	case o.Kind == Availability && fo.ThresholdMs != nil:
+		v.addf(path+".thresholdMs", "only latency objectives have a threshold")
+	}
+	switch {
+	case fo.MinEvents == nil:
+	case *fo.MinEvents < 0:
+		v.addf(path+".minEvents", "must not be negative")
+	default:
+		o.MinEvents = uint64(*fo.MinEvents)
+	}
+	if o.Runbook == "" {
+		o.Runbook = fmt.Sprintf("docs/runbooks/%s-%s.md", flow, fo.Name)
+	}
+	return o
+}
+
+// parseWindow accepts whole days ("30d"), which time.ParseDuration lacks, and any positive
+// Go duration ("24h", "90m").
+func parseWindow(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, errors.New("required, e.g. \"30d\"")
+	}
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseInt(days, 10, 64)
+		if err != nil || n < 1 || n > int64(maxBudgetingWindow/(24*time.Hour)) {
+			return 0, fmt.Errorf("%q is not a whole number of days between 1d and 365d", s)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is not a duration such as \"30d\" or \"24h\"", s)
+		}
+	}
+	if d <= 0 || d > maxBudgetingWindow {
+		return 0, fmt.Errorf("%q must be positive and at most 365d", s)
+	}
+	return d, nil
+}

@@ -1,0 +1,75 @@
+package tasks
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/httpapi"
+)
+
+// Handler serves TasksFunction's routes.
+func Handler(s *Service, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /tasks/today", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
+		loc, err := LoadLocation(r.URL.Query().Get("timezone"))
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		list, err := s.TodayLoad(r.Context(), id.UserID, loc)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"tasks": list})
+	}))
+	mux.Handle("POST /tasks", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
+		var in NewTask
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		t, err := s.CreateTask(r.Context(), id.UserID, in)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"task": t})
+	}))
+	mux.Handle("PATCH /tasks/{id}", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
+		var p Patch
+		if err := httpapi.DecodeJSON(r, &p); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		t, err := s.UpdateTask(r.Context(), id.UserID, r.PathValue("id"), p)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"task": t})
+	}))
+	mux.Handle("GET /goals", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
+		list, err := s.ListGoals(r.Context(), id.UserID)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"goals": list})
+	}))
+	mux.Handle("POST /goals", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
+		var in NewGoal
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		g, err := s.CreateGoal(r.Context(), id.UserID, in)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"goal": g})
+	}))
+	return httpapi.Wrap(mux, log, time.Now)
+}

@@ -1,0 +1,84 @@
+package wiring
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/tasks"
+	"github.com/lucian-app/phase12/shared/topic"
+)
+
+// Deps is everything a function may need from outside its own code.
+type Deps struct {
+	DynamoDB dynamo.API
+	SNS      topic.API
+	HTTP     *http.Client
+	// Getenv reads the function's configuration (its environment in
+	// Lambda; the template's variables in the local runner).
+	Getenv func(string) string
+	Now    func() time.Time
+	NewID  ids.Generator
+	Log    *slog.Logger
+}
+
+// Builder makes a function's handler: any handler lambda.Start accepts.
+type Builder func(Deps) (any, error)
+
+// Functions maps each template logical ID to its builder. A function added
+// to template.yaml is served by the local runner once it is listed here.
+func Functions() map[string]Builder {
+	return map[string]Builder{
+		"TasksFunction": Tasks,
+	}
+}
+
+// Environment variable names, set by template.yaml.
+const (
+	EnvAppTable = "APP_TABLE"
+	EnvOpsTable = "OPS_TABLE"
+)
+
+func required(d Deps, name string) (string, error) {
+	v := d.Getenv(name)
+	if v == "" {
+		return "", fmt.Errorf("configuration: %s is not set", name)
+	}
+	return v, nil
+}
+
+// Tasks builds TasksFunction.
+func Tasks(d Deps) (any, error) {
+	table, err := required(d, EnvAppTable)
+	if err != nil {
+		return nil, err
+	}
+	svc := &tasks.Service{Repo: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID}
+	return httpadapter.NewV2(tasks.Handler(svc, d.Log)).ProxyWithContext, nil
+}
+
+// Main is the whole of a function's main: build the deployed
+// dependencies, build the handler, start the Lambda runtime. Setup errors
+// are logged once and end the process, so Lambda reports a failed INIT.
+func Main(name string, build Builder) {
+	d, err := FromEnvironment(context.Background())
+	if err == nil {
+		var h any
+		if h, err = build(d); err == nil {
+			lambda.Start(h)
+			return
+		}
+	}
+	slog.Error("setup failed", "function", name, "err", err)
+	os.Exit(1)
+}
