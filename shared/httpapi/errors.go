@@ -59,7 +59,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := Status(e.Code)
 	if status >= 500 {
-		Logger(r.Context()).Error("request failed", "code", e.Code, "err", err, "request_id", rid)
+		Logger(r.Context()).Error("request failed", "code", e.Code, "err", err)
 	}
 	if e.Code == apperr.DependencyUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
