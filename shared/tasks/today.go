@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	// Zone names come from clients; the Lambda base image need not ship a
+	// zoneinfo database, so the binary carries its own.
+	_ "time/tzdata"
 
 	"github.com/lucian-app/phase12/shared/apperr"
 )
