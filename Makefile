@@ -9,6 +9,8 @@ PORT    ?= 3000
 
 # Each function's folder under functions/, by its logical ID in template.yaml.
 FN_DIR_TasksFunction := tasks
+FN_DIR_ExecuteIntentFunction := execute-intent
+FN_DIR_UndoFunction := undo
 
 FUNCTIONS := $(patsubst FN_DIR_%,%,$(filter FN_DIR_%,$(.VARIABLES)))
 fn_dir = $(or $(FN_DIR_$(1)),$(error no function folder for $(1): add FN_DIR_$(1) to the Makefile))

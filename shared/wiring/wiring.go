@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -14,9 +16,11 @@ import (
 
 	"github.com/lucian-app/phase12/shared/appstore"
 	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/tasks"
 	"github.com/lucian-app/phase12/shared/topic"
+	"github.com/lucian-app/phase12/shared/undo"
 )
 
 // Deps is everything a function may need from outside its own code.
@@ -39,7 +43,9 @@ type Builder func(Deps) (any, error)
 // to template.yaml is served by the local runner once it is listed here.
 func Functions() map[string]Builder {
 	return map[string]Builder{
-		"TasksFunction": Tasks,
+		"TasksFunction":         Tasks,
+		"ExecuteIntentFunction": ExecuteIntent,
+		"UndoFunction":          Undo,
 	}
 }
 
@@ -47,6 +53,10 @@ func Functions() map[string]Builder {
 const (
 	EnvAppTable = "APP_TABLE"
 	EnvOpsTable = "OPS_TABLE"
+	// EnvUndoEnabled "false" switches undo off: no tokens, /undo is 403.
+	EnvUndoEnabled = "UNDO_ENABLED"
+	// EnvUndoWindowSeconds is how long an undo token is good for (30).
+	EnvUndoWindowSeconds = "UNDO_WINDOW_SECONDS"
 )
 
 func required(d Deps, name string) (string, error) {
@@ -81,4 +91,52 @@ func Main(name string, build Builder) {
 	}
 	slog.Error("setup failed", "function", name, "err", err)
 	os.Exit(1)
+}
+
+// undoConfig reads the undo switch and window.
+func undoConfig(d Deps) (enabled bool, window time.Duration, err error) {
+	enabled = true
+	if v := strings.TrimSpace(d.Getenv(EnvUndoEnabled)); v != "" {
+		if enabled, err = strconv.ParseBool(v); err != nil {
+			return false, 0, fmt.Errorf("configuration: %s=%q is not true or false", EnvUndoEnabled, v)
+		}
+	}
+	window = undo.DefaultWindow
+	if v := strings.TrimSpace(d.Getenv(EnvUndoWindowSeconds)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3600 {
+			return false, 0, fmt.Errorf("configuration: %s=%q is not a number of seconds from 1 to 3600", EnvUndoWindowSeconds, v)
+		}
+		window = time.Duration(n) * time.Second
+	}
+	return enabled, window, nil
+}
+
+// ExecuteIntent builds ExecuteIntentFunction.
+func ExecuteIntent(d Deps) (any, error) {
+	table, err := required(d, EnvAppTable)
+	if err != nil {
+		return nil, err
+	}
+	enabled, window, err := undoConfig(d)
+	if err != nil {
+		return nil, err
+	}
+	e := &execute.Engine{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID,
+		UndoEnabled: enabled, UndoWindow: window}
+	return httpadapter.NewV2(execute.Handler(e, d.Log)).ProxyWithContext, nil
+}
+
+// Undo builds UndoFunction.
+func Undo(d Deps) (any, error) {
+	table, err := required(d, EnvAppTable)
+	if err != nil {
+		return nil, err
+	}
+	enabled, _, err := undoConfig(d)
+	if err != nil {
+		return nil, err
+	}
+	s := &undo.Service{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID, Enabled: enabled}
+	return httpadapter.NewV2(undo.Handler(s, d.Log)).ProxyWithContext, nil
 }

@@ -1,0 +1,320 @@
+package appstore
+
+import (
+	"context"
+	crand "crypto/rand"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/execute"
+)
+
+// The command OS's items (beside tasks and goals):
+//
+//	PK USER#<sub>  SK EXEC#<idempotency key>     execution record: idempotency record and undo token
+//	PK USER#<sub>  SK LOG#<at>#<id>              audit entry, newest last
+//	PK USER#<sub>  SK CONFIRM#<token>            pending confirmation of a risky intent
+const (
+	execPrefix    = "EXEC#"
+	logPrefix     = "LOG#"
+	confirmPrefix = "CONFIRM#"
+	// logTime sorts lexically in time order.
+	logTime = "2006-01-02T15:04:05.000000000Z"
+)
+
+var _ execute.Store = (*Store)(nil)
+
+type execItem struct {
+	PK             string `dynamodbav:"PK"`
+	SK             string `dynamodbav:"SK"`
+	Kind           string `dynamodbav:"kind"`
+	ExecutionID    string `dynamodbav:"execution_id"`
+	IdempotencyKey string `dynamodbav:"idempotency_key"`
+	Fingerprint    string `dynamodbav:"fingerprint"`
+	Type           string `dynamodbav:"type"`
+	At             string `dynamodbav:"at"`
+	Status         int    `dynamodbav:"status"`
+	Body           string `dynamodbav:"body"`
+	KeyExpiresMS   int64  `dynamodbav:"key_expires_ms"`
+	CreatedKind    string `dynamodbav:"created_kind,omitempty"`
+	CreatedID      string `dynamodbav:"created_id,omitempty"`
+	CreatedVersion int    `dynamodbav:"created_version,omitempty"`
+	UndoExpiresMS  int64  `dynamodbav:"undo_expires_ms,omitempty"`
+	UndoneAt       string `dynamodbav:"undone_at,omitempty"`
+	ExpiresAt      int64  `dynamodbav:"expires_at"`
+}
+
+type auditItem struct {
+	PK             string `dynamodbav:"PK"`
+	SK             string `dynamodbav:"SK"`
+	Kind           string `dynamodbav:"kind"`
+	ExecutionID    string `dynamodbav:"execution_id"`
+	At             string `dynamodbav:"at"`
+	Type           string `dynamodbav:"type"`
+	Outcome        string `dynamodbav:"outcome"`
+	IdempotencyKey string `dynamodbav:"idempotency_key"`
+	LatencyMS      int64  `dynamodbav:"latency_ms"`
+	Status         int    `dynamodbav:"status"`
+	ExpiresAt      int64  `dynamodbav:"expires_at"`
+}
+
+type confirmItem struct {
+	PK          string `dynamodbav:"PK"`
+	SK          string `dynamodbav:"SK"`
+	Kind        string `dynamodbav:"kind"`
+	Fingerprint string `dynamodbav:"fingerprint"`
+	Summary     string `dynamodbav:"summary"`
+	ExpiresMS   int64  `dynamodbav:"expires_ms"`
+	ExpiresAt   int64  `dynamodbav:"expires_at"`
+}
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		dynamo.PartitionKey: &types.AttributeValueMemberS{Value: pk},
+		dynamo.SortKey:      &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+func num(n int64) types.AttributeValue { return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)} }
+
+func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+
+func execKey(owner, idemKey string) map[string]types.AttributeValue {
+	return key(userPK(owner), execPrefix+idemKey)
+}
+
+func recordItem(owner string, r execute.Execution) (map[string]types.AttributeValue, error) {
+	it := execItem{PK: userPK(owner), SK: execPrefix + r.IdempotencyKey, Kind: "execution", ExecutionID: r.ID,
+		IdempotencyKey: r.IdempotencyKey, Fingerprint: r.Fingerprint, Type: r.Type, At: r.At.UTC().Format(time.RFC3339Nano),
+		Status: r.Status, Body: string(r.Body), KeyExpiresMS: r.KeyExpiresAt.UnixMilli(), ExpiresAt: r.KeyExpiresAt.Unix()}
+	if r.Created != nil {
+		it.CreatedKind, it.CreatedID, it.CreatedVersion = r.Created.Kind, r.Created.ID, r.Created.Version
+	}
+	if !r.UndoExpiresAt.IsZero() {
+		it.UndoExpiresMS = r.UndoExpiresAt.UnixMilli()
+	}
+	return attributevalue.MarshalMap(it)
+}
+
+func executionOf(av map[string]types.AttributeValue) (execute.Execution, error) {
+	var it execItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return execute.Execution{}, err
+	}
+	at, _ := time.Parse(time.RFC3339Nano, it.At)
+	ex := execute.Execution{ID: it.ExecutionID, IdempotencyKey: it.IdempotencyKey, Fingerprint: it.Fingerprint,
+		Type: it.Type, At: at, Status: it.Status, Body: []byte(it.Body), KeyExpiresAt: time.UnixMilli(it.KeyExpiresMS).UTC()}
+	if it.CreatedKind != "" {
+		ex.Created = &execute.Created{Kind: it.CreatedKind, ID: it.CreatedID, Version: it.CreatedVersion}
+	}
+	if it.UndoExpiresMS != 0 {
+		ex.UndoExpiresAt = time.UnixMilli(it.UndoExpiresMS).UTC()
+	}
+	if it.UndoneAt != "" {
+		ex.UndoneAt, _ = time.Parse(time.RFC3339Nano, it.UndoneAt)
+	}
+	return ex, nil
+}
+
+// auditPut is the write of one audit entry; its sort key orders the trail by time.
+func (s *Store) auditPut(owner string, e execute.AuditEntry) (*types.Put, error) {
+	at := e.At.UTC()
+	item, err := attributevalue.MarshalMap(auditItem{PK: userPK(owner),
+		SK:   logPrefix + at.Format(logTime) + "#" + e.ExecutionID + "#" + crand.Text()[:8],
+		Kind: "audit", ExecutionID: e.ExecutionID, At: at.Format(time.RFC3339Nano), Type: e.Type, Outcome: e.Outcome,
+		IdempotencyKey: e.IdempotencyKey, LatencyMS: e.LatencyMS, Status: e.Status,
+		ExpiresAt: at.Add(execute.AuditRetention).Unix()})
+	if err != nil {
+		return nil, err
+	}
+	return &types.Put{TableName: aws.String(s.Table), Item: item}, nil
+}
+
+// effectItem is the write of an execution's effect, conditioned so that it
+// applies only to the state the engine resolved.
+func (s *Store) effectItem(owner string, e execute.Effect) (types.TransactWriteItem, error) {
+	table := aws.String(s.Table)
+	switch {
+	case e.CreateTask != nil:
+		item, err := TaskItem(owner, *e.CreateTask)
+		return types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item,
+			ConditionExpression: aws.String("attribute_not_exists(PK)")}}, err
+	case e.CreateGoal != nil:
+		item, err := GoalItem(owner, *e.CreateGoal)
+		return types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item,
+			ConditionExpression: aws.String("attribute_not_exists(PK)")}}, err
+	case e.ReplaceTask != nil:
+		item, err := TaskItem(owner, *e.ReplaceTask)
+		return types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item,
+			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :prev"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(e.PrevVersion))}}}, err
+	case e.DeleteTask != nil:
+		return types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: taskKey(owner, e.DeleteTask.ID),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :v"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(int64(e.DeleteTask.Version))}}}, nil
+	case e.DeleteGoal != nil:
+		return types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: key(userPK(owner), goalPrefix+e.DeleteGoal.ID),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :v"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(int64(e.DeleteGoal.Version))}}}, nil
+	}
+	return types.TransactWriteItem{}, errors.New("appstore: an execution without an effect")
+}
+
+// Item positions in the execute transaction, for reading cancellations.
+// The record goes first: emulators that stop at the first failed item
+// (minidyn) then still report a duplicate as a duplicate.
+const (
+	txRecord = iota
+	txEffect
+	txAudit
+	txConfirm
+)
+
+// Commit writes the effect, the execution record and the audit entry (and
+// consumes the confirmation) in one TransactWriteItems.
+func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) error {
+	effect, err := s.effectItem(owner, c.Effect)
+	if err != nil {
+		return err
+	}
+	record, err := recordItem(owner, c.Record)
+	if err != nil {
+		return err
+	}
+	audit, err := s.auditPut(owner, c.Audit)
+	if err != nil {
+		return err
+	}
+	items := []types.TransactWriteItem{
+		txEffect: effect,
+		txRecord: {Put: &types.Put{TableName: aws.String(s.Table), Item: record,
+			// A record past its window frees its key; TTL may not have
+			// removed it yet, so the clock decides, not the item's presence.
+			ConditionExpression:                 aws.String("attribute_not_exists(PK) OR key_expires_ms < :now"),
+			ExpressionAttributeValues:           map[string]types.AttributeValue{":now": num(c.Now.UnixMilli())},
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}},
+		txAudit: {Put: audit},
+	}
+	if c.Confirm != nil {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
+			Key:                       key(userPK(owner), confirmPrefix+c.Confirm.Token),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND fingerprint = :fp AND expires_ms > :now"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":fp": str(c.Confirm.Fingerprint), ":now": num(c.Now.UnixMilli())}}})
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	reasons := dynamo.Canceled(err)
+	if reasons == nil {
+		return dynamo.Wrap(err)
+	}
+	code := func(i int) string {
+		if i < len(reasons) {
+			return aws.ToString(reasons[i].Code)
+		}
+		return ""
+	}
+	for i := range reasons {
+		if code(i) == dynamo.ReasonTransactionConflict {
+			return execute.ErrTransactionConflict
+		}
+	}
+	switch {
+	case code(txRecord) == dynamo.ReasonConditionFailed:
+		if len(reasons[txRecord].Item) > 0 {
+			ex, err := executionOf(reasons[txRecord].Item)
+			if err != nil {
+				return err
+			}
+			return &execute.DuplicateError{Existing: ex}
+		}
+		// A cancellation without the old item (minidyn ignores ALL_OLD on
+		// a Put): read it. Real DynamoDB and moto return it.
+		ex, ok, err := s.Execution(ctx, owner, c.Record.IdempotencyKey)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return execute.ErrTransactionConflict
+		}
+		return &execute.DuplicateError{Existing: ex}
+	case c.Confirm != nil && code(txConfirm) == dynamo.ReasonConditionFailed:
+		return execute.ErrConfirmationInvalid
+	case code(txEffect) == dynamo.ReasonConditionFailed:
+		return execute.ErrEffectConflict
+	}
+	return dynamo.Wrap(err)
+}
+
+// Execution reads the record under idemKey, consistently.
+func (s *Store) Execution(ctx context.Context, owner, idemKey string) (execute.Execution, bool, error) {
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
+		Key: execKey(owner, idemKey), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return execute.Execution{}, false, dynamo.Wrap(err)
+	}
+	if len(out.Item) == 0 {
+		return execute.Execution{}, false, nil
+	}
+	ex, err := executionOf(out.Item)
+	return ex, err == nil, err
+}
+
+// AppendAudit writes one audit entry.
+func (s *Store) AppendAudit(ctx context.Context, owner string, e execute.AuditEntry) error {
+	put, err := s.auditPut(owner, e)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item})
+	return dynamo.Wrap(err)
+}
+
+// PutConfirmation stores a pending confirmation and its audit entry together.
+func (s *Store) PutConfirmation(ctx context.Context, owner string, c execute.Confirmation, audit execute.AuditEntry) error {
+	item, err := attributevalue.MarshalMap(confirmItem{PK: userPK(owner), SK: confirmPrefix + c.Token, Kind: "confirmation",
+		Fingerprint: c.Fingerprint, Summary: c.Summary, ExpiresMS: c.ExpiresAt.UnixMilli(), ExpiresAt: c.ExpiresAt.Unix()})
+	if err != nil {
+		return err
+	}
+	put, err := s.auditPut(owner, audit)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(s.Table), Item: item}},
+		{Put: put},
+	}})
+	return dynamo.Wrap(err)
+}
+
+// ListAudit returns up to limit audit entries, newest first.
+func (s *Store) ListAudit(ctx context.Context, owner string, limit int) ([]execute.AuditEntry, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(userPK(owner)), ":prefix": str(logPrefix)},
+		ScanIndexForward: aws.Bool(false),
+		Limit:            aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, dynamo.Wrap(err)
+	}
+	entries := make([]execute.AuditEntry, 0, len(out.Items))
+	for _, av := range out.Items {
+		var it auditItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, err
+		}
+		at, _ := time.Parse(time.RFC3339Nano, it.At)
+		entries = append(entries, execute.AuditEntry{ExecutionID: it.ExecutionID, At: at, Type: it.Type,
+			Outcome: it.Outcome, IdempotencyKey: it.IdempotencyKey, LatencyMS: it.LatencyMS, Status: it.Status})
+	}
+	return entries, nil
+}

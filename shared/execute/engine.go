@@ -1,0 +1,293 @@
+package execute
+
+import (
+	"context"
+	crand "crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/command"
+	"github.com/lucian-app/phase12/shared/httpapi"
+	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/intent"
+	"github.com/lucian-app/phase12/shared/tasks"
+	"github.com/lucian-app/phase12/shared/undo"
+)
+
+// Engine previews and executes intents for one store.
+type Engine struct {
+	Store       Store
+	Now         func() time.Time
+	NewID       ids.Generator
+	UndoEnabled bool
+	UndoWindow  time.Duration
+	// Sleep waits between retries of a transaction that met its twin;
+	// tests inject a no-op.
+	Sleep func(time.Duration)
+}
+
+// Request is the body of POST /intents/preview and /intents/execute:
+// either text (with its timezone) or a structured intent.
+type Request struct {
+	Text              string         `json:"text"`
+	Timezone          string         `json:"timezone"`
+	ReferenceTime     *time.Time     `json:"reference_time"`
+	Intent            *intent.Intent `json:"intent"`
+	ConfirmationToken string         `json:"confirmation_token"`
+}
+
+// Response is an execution's answer, stored and replayed verbatim.
+type Response struct {
+	Status   int
+	Body     []byte
+	Replayed bool
+}
+
+type executedBody struct {
+	ExecutionID string        `json:"execution_id"`
+	Status      string        `json:"status"`
+	Intent      intent.Intent `json:"intent"`
+	Result      any           `json:"result"`
+	Undo        *undoBody     `json:"undo,omitempty"`
+}
+
+type undoBody struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Preview says what executing req would do; it writes nothing.
+func (e *Engine) Preview(req Request) (intent.Preview, error) {
+	in, warnings, err := e.intentOf(req, e.Now())
+	if err != nil {
+		return intent.Preview{}, err
+	}
+	return intent.NewPreview(in, warnings, e.UndoEnabled), nil
+}
+
+// intentOf turns a request into a valid, normalised intent.
+func (e *Engine) intentOf(req Request, now time.Time) (intent.Intent, []string, error) {
+	hasText := strings.TrimSpace(req.Text) != ""
+	switch {
+	case req.Intent != nil && hasText:
+		return intent.Intent{}, nil, apperr.New(apperr.InvalidRequest, "body: send either text or intent, not both")
+	case req.Intent != nil:
+		in := req.Intent.Normalize()
+		if err := in.Validate(); err != nil {
+			return intent.Intent{}, nil, intentError(err)
+		}
+		return in, []string{}, nil
+	case hasText:
+		loc, err := tasks.LoadLocation(req.Timezone)
+		if err != nil {
+			return intent.Intent{}, nil, err
+		}
+		ref := now
+		if req.ReferenceTime != nil {
+			ref = *req.ReferenceTime
+		}
+		in, warnings, err := command.Parse(req.Text, loc, ref)
+		if err != nil {
+			return intent.Intent{}, nil, apperr.Field("text", "%s", err.Error())
+		}
+		in = in.Normalize()
+		if err := in.Validate(); err != nil {
+			return intent.Intent{}, nil, intentError(err)
+		}
+		return in, warnings, nil
+	}
+	return intent.Intent{}, nil, apperr.New(apperr.InvalidRequest, "body: text (with timezone) or intent is required")
+}
+
+func intentError(err error) error {
+	var fe *intent.FieldError
+	if errors.As(err, &fe) {
+		return apperr.Field("intent."+fe.Field, "%s", fe.Message)
+	}
+	return apperr.Field("intent", "%s", err.Error())
+}
+
+// fingerprint identifies a request for idempotency. A structured intent is
+// its normalised intent; a text request is its text and timezone, not the
+// parse, so that a retry after midnight ("tomorrow" moves) still replays.
+func fingerprint(req Request, in intent.Intent) string {
+	if req.Intent != nil {
+		return in.Fingerprint()
+	}
+	h := sha256.New()
+	h.Write([]byte("text\x00" + strings.Join(strings.Fields(req.Text), " ") + "\x00" + strings.TrimSpace(req.Timezone)))
+	if req.ReferenceTime != nil {
+		h.Write([]byte("\x00" + req.ReferenceTime.UTC().Format(time.RFC3339Nano)))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Execute runs req once for (owner, key).
+func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (Response, error) {
+	start := e.Now()
+	entry := AuditEntry{ExecutionID: e.NewID(), At: start.UTC(), IdempotencyKey: key}
+	reject := func(typ string, err error) (Response, error) {
+		entry.Type, entry.Outcome, entry.Status = typ, OutcomeRejected, statusOf(err)
+		entry.LatencyMS = e.Now().Sub(start).Milliseconds()
+		if auditErr := e.Store.AppendAudit(ctx, owner, entry); auditErr != nil {
+			return Response{}, auditErr
+		}
+		return Response{}, err
+	}
+	key = strings.TrimSpace(key)
+	entry.IdempotencyKey = key
+	if key == "" {
+		return reject("", apperr.New(apperr.IdempotencyKeyMissing, "Idempotency-Key: header required"))
+	}
+	if len(key) > MaxIdempotencyKey {
+		entry.IdempotencyKey = key[:MaxIdempotencyKey]
+		return reject("", apperr.New(apperr.InvalidRequest, "Idempotency-Key: at most %d characters", MaxIdempotencyKey))
+	}
+	in, _, err := e.intentOf(req, start)
+	if err != nil {
+		return reject("", err)
+	}
+	fp := fingerprint(req, in)
+	if !in.Creates() {
+		// Resolving a reference reads the items it acts on, and after the
+		// effect (a deleted task) it would no longer resolve: look for a
+		// replay first, which also keeps a replay to two calls.
+		ex, ok, err := e.Store.Execution(ctx, owner, key)
+		if err != nil {
+			return Response{}, err
+		}
+		if ok && ex.live(start) {
+			return e.replay(ctx, owner, ex, fp, entry, start)
+		}
+	}
+	p, err := e.plan(ctx, owner, in, start)
+	if err != nil {
+		return reject(in.Type, err)
+	}
+	if in.Risky() && req.ConfirmationToken == "" {
+		return e.askConfirmation(ctx, owner, in, p.summary, entry, start, "")
+	}
+
+	entry.Type, entry.Outcome = in.Type, OutcomeExecuted
+	body := executedBody{ExecutionID: entry.ExecutionID, Status: "executed", Intent: in, Result: p.result}
+	rec := Execution{ID: entry.ExecutionID, IdempotencyKey: key, Fingerprint: fp, Type: in.Type, At: start.UTC(),
+		Status: http.StatusOK, KeyExpiresAt: start.Add(IdempotencyWindow).UTC(), Created: p.created}
+	if in.Creates() {
+		rec.Status = http.StatusCreated
+		if e.UndoEnabled {
+			rec.UndoExpiresAt = start.Add(e.UndoWindow).UTC()
+			tok := undo.Token{IdempotencyKey: key, ExecutionID: rec.ID, Kind: p.created.Kind, ItemID: p.created.ID}
+			body.Undo = &undoBody{Token: tok.String(), ExpiresAt: rec.UndoExpiresAt}
+		}
+	}
+	if rec.Body, err = json.Marshal(body); err != nil {
+		return Response{}, err
+	}
+	entry.Status = rec.Status
+	entry.LatencyMS = e.Now().Sub(start).Milliseconds()
+	c := Commit{Effect: p.effect, Record: rec, Audit: entry, Now: start}
+	if in.Risky() {
+		c.Confirm = &Confirmation{Token: req.ConfirmationToken, Fingerprint: in.Fingerprint()}
+	}
+	err = e.commit(ctx, owner, c)
+	var dup *DuplicateError
+	switch {
+	case err == nil:
+		return Response{Status: rec.Status, Body: rec.Body}, nil
+	case errors.As(err, &dup):
+		return e.replay(ctx, owner, dup.Existing, fp, entry, start)
+	case errors.Is(err, ErrEffectConflict):
+		return reject(in.Type, apperr.New(apperr.Conflict, "the %s changed while this ran; preview again", p.kind))
+	case errors.Is(err, ErrConfirmationInvalid):
+		return e.askConfirmation(ctx, owner, in, p.summary, entry, start,
+			"the confirmation token is unknown, used, expired or for another intent; ")
+	default:
+		return Response{}, err
+	}
+}
+
+// commit retries a transaction cancelled by a concurrent twin (real
+// DynamoDB cancels with TransactionConflict and the SDK never retries a
+// cancelled transaction), then settles the race by reading the record.
+func (e *Engine) commit(ctx context.Context, owner string, c Commit) error {
+	for attempt := 0; ; attempt++ {
+		err := e.Store.Commit(ctx, owner, c)
+		if !errors.Is(err, ErrTransactionConflict) {
+			return err
+		}
+		if attempt == conflictRetries {
+			ex, ok, readErr := e.Store.Execution(ctx, owner, c.Record.IdempotencyKey)
+			if readErr != nil {
+				return readErr
+			}
+			if ok && ex.live(c.Now) {
+				return &DuplicateError{Existing: ex}
+			}
+			return apperr.Unavailable(err)
+		}
+		backoff := conflictBackoffBase << attempt
+		e.sleep(backoff/2 + rand.N(backoff/2+1))
+		if ctx.Err() != nil {
+			return apperr.Unavailable(ctx.Err())
+		}
+	}
+}
+
+func (e *Engine) sleep(d time.Duration) {
+	if e.Sleep != nil {
+		e.Sleep(d)
+		return
+	}
+	time.Sleep(d)
+}
+
+// replay answers with the stored response, or refuses a different request
+// under the same key, and records the attempt.
+func (e *Engine) replay(ctx context.Context, owner string, ex Execution, fp string, entry AuditEntry, start time.Time) (Response, error) {
+	entry.Type = ex.Type
+	if ex.Fingerprint != fp {
+		entry.Outcome, entry.Status = OutcomeRejected, http.StatusUnprocessableEntity
+		entry.LatencyMS = e.Now().Sub(start).Milliseconds()
+		if err := e.Store.AppendAudit(ctx, owner, entry); err != nil {
+			return Response{}, err
+		}
+		return Response{}, apperr.New(apperr.IdempotencyKeyReused,
+			"Idempotency-Key: already used for a different request in the last 24 hours")
+	}
+	entry.ExecutionID, entry.Outcome, entry.Status = ex.ID, OutcomeReplayed, ex.Status
+	entry.LatencyMS = e.Now().Sub(start).Milliseconds()
+	if err := e.Store.AppendAudit(ctx, owner, entry); err != nil {
+		return Response{}, err
+	}
+	return Response{Status: ex.Status, Body: ex.Body, Replayed: true}, nil
+}
+
+// askConfirmation issues a single-use token bound to the caller and the
+// intent, and answers 428. The idempotency key stays unused.
+func (e *Engine) askConfirmation(ctx context.Context, owner string, in intent.Intent, summary string, entry AuditEntry, start time.Time, why string) (Response, error) {
+	c := Confirmation{Token: crand.Text(), Fingerprint: in.Fingerprint(), Summary: summary,
+		ExpiresAt: start.Add(ConfirmationWindow).UTC()}
+	entry.Type, entry.Outcome, entry.Status = in.Type, OutcomeConfirmationRequired, http.StatusPreconditionRequired
+	entry.LatencyMS = e.Now().Sub(start).Milliseconds()
+	if err := e.Store.PutConfirmation(ctx, owner, c, entry); err != nil {
+		return Response{}, err
+	}
+	return Response{}, &apperr.Error{Code: apperr.ConfirmationRequired,
+		Message: why + "this is a risky intent: execute it again with confirmation_token to go ahead",
+		Extra: map[string]any{"confirmation": map[string]any{
+			"token": c.Token, "expires_at": c.ExpiresAt, "summary": c.Summary}}}
+}
+
+// Log returns the caller's audit trail, newest first.
+func (e *Engine) Log(ctx context.Context, owner string, limit int) ([]AuditEntry, error) {
+	return e.Store.ListAudit(ctx, owner, limit)
+}
+
+func statusOf(err error) int { return httpapi.Status(apperr.CodeOf(err)) }

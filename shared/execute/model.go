@@ -1,0 +1,96 @@
+package execute
+
+import (
+	"time"
+
+	"github.com/lucian-app/phase12/shared/tasks"
+)
+
+// Retention of what an execution leaves behind.
+const (
+	IdempotencyWindow   = 24 * time.Hour
+	ConfirmationWindow  = 5 * time.Minute
+	AuditRetention      = 30 * 24 * time.Hour
+	MaxIdempotencyKey   = 255
+	DefaultLogLimit     = 50
+	MaxLogLimit         = 200
+	conflictRetries     = 4
+	conflictBackoffBase = 20 * time.Millisecond
+)
+
+// Audit outcomes (DESIGN §4).
+const (
+	OutcomeExecuted             = "executed"
+	OutcomeReplayed             = "replayed"
+	OutcomeConfirmationRequired = "confirmation_required"
+	OutcomeRejected             = "rejected"
+	OutcomeUndone               = "undone"
+)
+
+// AuditEntry is one line of the caller's audit trail.
+type AuditEntry struct {
+	ExecutionID    string    `json:"execution_id"`
+	At             time.Time `json:"at"`
+	Type           string    `json:"type"`
+	Outcome        string    `json:"outcome"`
+	IdempotencyKey string    `json:"idempotency_key"`
+	LatencyMS      int64     `json:"latency_ms"`
+	Status         int       `json:"status"`
+}
+
+// Execution is the record of one executed intent, keyed by the caller's
+// idempotency key. It is what a replay answers with and what undo acts on.
+type Execution struct {
+	ID             string
+	IdempotencyKey string
+	Fingerprint    string
+	Type           string
+	At             time.Time
+	// Status and Body are the stored response, replayed byte for byte.
+	Status int
+	Body   []byte
+	// KeyExpiresAt ends the idempotency window: after it the key is free.
+	KeyExpiresAt time.Time
+	// Created names the item a creation made, for undo.
+	Created *Created
+	// UndoExpiresAt is zero when the execution issued no undo token.
+	UndoExpiresAt time.Time
+	UndoneAt      time.Time
+}
+
+// Created is the item an execution created, as it was created.
+type Created struct {
+	Kind    string // "task" or "goal"
+	ID      string
+	Version int
+}
+
+// Effect is the one write an intent makes. Exactly one field is set.
+type Effect struct {
+	CreateTask *tasks.Task
+	CreateGoal *tasks.Goal
+	// ReplaceTask writes the task if it is still at PrevVersion.
+	ReplaceTask *tasks.Task
+	PrevVersion int
+	DeleteTask  *tasks.Task
+	DeleteGoal  *tasks.Goal
+}
+
+// Confirmation is a pending confirmation of a risky intent.
+type Confirmation struct {
+	Token       string
+	Fingerprint string
+	Summary     string
+	ExpiresAt   time.Time
+}
+
+// Commit is everything one execution writes, atomically.
+type Commit struct {
+	Effect Effect
+	Record Execution
+	Audit  AuditEntry
+	// Confirm, when set, is consumed in the same transaction: it must exist,
+	// match the intent's fingerprint and be unexpired.
+	Confirm *Confirmation
+	Now     time.Time
+}

@@ -1,0 +1,43 @@
+package execute
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/tasks"
+)
+
+// Store is what the engine needs from AppTable.
+type Store interface {
+	// Commit writes c in one transaction. A live record under the same key
+	// makes it fail with *DuplicateError carrying that record; a stale
+	// effect (the item changed or vanished) with ErrEffectConflict; an
+	// unusable confirmation with ErrConfirmationInvalid; a twin in flight
+	// with ErrTransactionConflict.
+	Commit(ctx context.Context, owner string, c Commit) error
+	// Execution reads the record under key, consistently.
+	Execution(ctx context.Context, owner, key string) (Execution, bool, error)
+	AppendAudit(ctx context.Context, owner string, e AuditEntry) error
+	PutConfirmation(ctx context.Context, owner string, c Confirmation, audit AuditEntry) error
+	ListAudit(ctx context.Context, owner string, limit int) ([]AuditEntry, error)
+	GetTask(ctx context.Context, owner, id string) (tasks.Task, error)
+	ListTasks(ctx context.Context, owner string, openOnly bool) ([]tasks.Task, error)
+	ListGoals(ctx context.Context, owner string) ([]tasks.Goal, error)
+}
+
+// DuplicateError is a commit refused because its key already has a live
+// execution: the caller replays Existing (or refuses a different request).
+type DuplicateError struct{ Existing Execution }
+
+func (e *DuplicateError) Error() string { return "execution exists for this idempotency key" }
+
+// Commit failures other than a duplicate.
+var (
+	ErrEffectConflict      = errors.New("the item changed since it was resolved")
+	ErrConfirmationInvalid = errors.New("the confirmation token is unknown, used, expired or for another intent")
+	ErrTransactionConflict = errors.New("a concurrent transaction touched the same items")
+)
+
+// live reports whether the record still holds its key at now.
+func (e Execution) live(now time.Time) bool { return now.Before(e.KeyExpiresAt) }
