@@ -1,0 +1,28 @@
+// Package flowmetrics turns flow events reported by the app and the server into the counts
+// the SLOs are judged on, and reads them back per time window.
+//
+// Ingest (POST /metrics/flows) validates each event on its own, so one bad event does not
+// cost the rest of the batch, and aggregates the accepted ones at write time: per flow and
+// per UTC minute, hour and day, the number of events, the number good for each objective of
+// the flow (slo.Objective.Good) and a latency sketch (package sketch). The Writer adds these
+// deltas to stored counters atomically, so ingest never reads before it writes and two
+// concurrent batches cannot lose each other's counts.
+//
+// Reading a window (Read) touches a bounded number of buckets whatever the traffic: the
+// minute buckets of the last hour, the hour buckets of the longest window, at most 30
+// minute buckets at the far edge of each window longer than an hour, and the day buckets of
+// the budgeting window. Windows up to an hour and longer windows are exact to the minute: a
+// long window is its whole hours plus the edge hour's share, taken either as the edge
+// minutes themselves or as the edge hour minus the minutes before the window, whichever
+// needs fewer buckets. The budgeting window (30 days) is counted in whole UTC days, today
+// included: budget remaining does not need minute precision.
+//
+// A window of W ending at now covers the minute buckets whose start lies in (now-W, now],
+// the current, still filling minute included. Events are accepted up to MaxAge old and
+// MaxAhead in the future (client clocks drift); a late event lands in its own minute, so a
+// window read later can count more than the same window read earlier.
+//
+// Ingest is at-least-once: if a batch fails half-way (503), the buckets already written keep
+// their counts and a client retry counts them again. Flow metrics tolerate that; a batch id
+// for exactly-once would cost a read or a transaction on the hot path.
+package flowmetrics

@@ -1,0 +1,46 @@
+package flowmetrics
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/httpapi"
+)
+
+type ingestRequest struct {
+	// A pointer, to tell a missing or null "events" (a bad body) from an empty list.
+	Events *[]json.RawMessage `json:"events"`
+}
+
+// Handler serves POST /metrics/flows. Any signed-in caller may report: the app measures
+// today_load and create_task on the device. The answer is 200 with the per-event verdicts
+// whenever the body itself is sound, even if every event was rejected.
+func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /metrics/flows", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, _ httpapi.Identity) {
+		var in ingestRequest
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		switch {
+		case in.Events == nil:
+			httpapi.WriteError(w, r, apperr.Field("events", "required: a list of up to %d events", MaxEvents))
+			return
+		case len(*in.Events) > MaxEvents:
+			httpapi.WriteError(w, r, apperr.Field("events", "at most %d events per request, got %d", MaxEvents, len(*in.Events)))
+			return
+		}
+		res, err := s.Ingest(r.Context(), *in.Events)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.Logger(r.Context()).Info("flow events", "accepted", res.Accepted, "rejected", len(res.Rejected))
+		httpapi.WriteJSON(w, http.StatusOK, res)
+	}))
+	return httpapi.Wrap(mux, log, now)
+}
