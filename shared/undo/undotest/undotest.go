@@ -1,0 +1,241 @@
+// Package undotest is the behaviour undo must show on any DynamoDB: the
+// unit tests run it on minidyn and the contract tests on moto.
+package undotest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/execute"
+	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/intent"
+	"github.com/lucian-app/phase12/shared/tasks"
+	"github.com/lucian-app/phase12/shared/undo"
+)
+
+// Clock is an injected clock moved by hand.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+// Add moves the clock.
+func (c *Clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
+
+// Fixture is an engine, an undo service and the tasks service on one store
+// and one clock.
+type Fixture struct {
+	Clock  *Clock
+	Store  *appstore.Store
+	Engine *execute.Engine
+	Undo   *undo.Service
+	Tasks  *tasks.Service
+}
+
+// New builds a Fixture on store.
+func New(t testing.TB, store *appstore.Store) *Fixture {
+	clk := &Clock{now: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	newID := ids.New(clk.Now, nil)
+	noSleep := func(time.Duration) {}
+	return &Fixture{Clock: clk, Store: store,
+		Engine: &execute.Engine{Store: store, Now: clk.Now, NewID: newID, UndoEnabled: true, UndoWindow: undo.DefaultWindow, Sleep: noSleep},
+		Undo:   &undo.Service{Store: store, Now: clk.Now, NewID: newID, Enabled: true, Sleep: noSleep},
+		Tasks:  &tasks.Service{Repo: store, Now: clk.Now, NewID: newID}}
+}
+
+// CreateTask is a create_task request.
+func CreateTask(title string) execute.Request {
+	return execute.Request{Intent: &intent.Intent{Type: intent.CreateTask, Title: title}}
+}
+
+// CreateTask executes a create_task for alice and returns its undo token
+// and the task's id.
+func (f *Fixture) CreateTask(t testing.TB, key, title string) (token, id string) {
+	t.Helper()
+	return f.create(t, key, CreateTask(title), "task")
+}
+
+func (f *Fixture) create(t testing.TB, key string, req execute.Request, kind string) (token, id string) {
+	t.Helper()
+	r, err := f.Engine.Execute(context.Background(), "alice", key, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Result map[string]struct {
+			ID string `json:"id"`
+		} `json:"result"`
+		Undo struct {
+			Token     string    `json:"token"`
+			ExpiresAt time.Time `json:"expires_at"`
+		} `json:"undo"`
+	}
+	if err := json.Unmarshal(r.Body, &body); err != nil || body.Undo.Token == "" {
+		t.Fatalf("no undo token in %s (%v)", r.Body, err)
+	}
+	if want := f.Clock.Now().Add(undo.DefaultWindow); !body.Undo.ExpiresAt.Equal(want) {
+		t.Errorf("undo expires_at = %v, want %v", body.Undo.ExpiresAt, want)
+	}
+	return body.Undo.Token, body.Result[kind].ID
+}
+
+// RunOutcomes checks each outcome of an undo; fresh gives a new store.
+func RunOutcomes(t *testing.T, fresh func() *appstore.Store) {
+	ctx := context.Background()
+	code := func(err error) apperr.Code {
+		if err == nil {
+			return ""
+		}
+		return apperr.CodeOf(err)
+	}
+	t.Run("undo deletes the task and says so", func(t *testing.T) {
+		f := New(t, fresh())
+		token, id := f.CreateTask(t, "k1", "Buy milk")
+		f.Clock.Add(29 * time.Second)
+		res, err := f.Undo.Undo(ctx, "alice", token)
+		if err != nil || res.Undone.Type != "task" || res.Undone.ID != id || res.AlreadyUndone {
+			t.Fatalf("undo = %+v %v", res, err)
+		}
+		if _, err := f.Store.GetTask(ctx, "alice", id); code(err) != apperr.NotFound {
+			t.Errorf("task after undo: %v, want gone", err)
+		}
+		again, err := f.Undo.Undo(ctx, "alice", token)
+		if err != nil || !again.AlreadyUndone || again.Undone.ID != id {
+			t.Errorf("second undo = %+v %v, want 200 already_undone", again, err)
+		}
+		entries, _ := f.Store.ListAudit(ctx, "alice", 10)
+		if len(entries) != 2 || entries[0].Outcome != execute.OutcomeUndone || entries[1].Outcome != execute.OutcomeExecuted {
+			t.Errorf("audit = %+v, want undone then executed", entries)
+		}
+	})
+	t.Run("a goal too", func(t *testing.T) {
+		f := New(t, fresh())
+		token, id := f.create(t, "g1", execute.Request{Intent: &intent.Intent{Type: intent.CreateGoal, Title: "Run"}}, "goal")
+		if res, err := f.Undo.Undo(ctx, "alice", token); err != nil || res.Undone.Type != "goal" || res.Undone.ID != id {
+			t.Fatalf("undo goal = %+v %v", res, err)
+		}
+		if goals, _ := f.Store.ListGoals(ctx, "alice"); len(goals) != 0 {
+			t.Errorf("goals after undo: %v", goals)
+		}
+	})
+	t.Run("after the window: 410 and the task stays", func(t *testing.T) {
+		f := New(t, fresh())
+		token, id := f.CreateTask(t, "k1", "Buy milk")
+		f.Clock.Add(undo.DefaultWindow)
+		if _, err := f.Undo.Undo(ctx, "alice", token); code(err) != apperr.UndoExpired {
+			t.Errorf("late undo: %v, want undo_expired", err)
+		}
+		if _, err := f.Store.GetTask(ctx, "alice", id); err != nil {
+			t.Errorf("task after refused undo: %v", err)
+		}
+	})
+	t.Run("edited or completed since: 409 and the task stays", func(t *testing.T) {
+		f := New(t, fresh())
+		for i, patch := range []tasks.Patch{
+			{Title: tasks.Nullable[string]{Set: true, Value: "Buy oat milk"}},
+			{Completed: tasks.Nullable[bool]{Set: true, Value: true}},
+		} {
+			token, id := f.CreateTask(t, fmt.Sprint("k", i), "Buy milk")
+			if _, err := f.Tasks.UpdateTask(ctx, "alice", id, patch); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Undo.Undo(ctx, "alice", token); code(err) != apperr.Conflict {
+				t.Errorf("undo after edit %d: %v, want conflict", i, err)
+			}
+			if got, err := f.Store.GetTask(ctx, "alice", id); err != nil || got.Version != 2 {
+				t.Errorf("task after refused undo: %+v %v", got, err)
+			}
+		}
+	})
+	t.Run("another user's token or an unknown one: 404", func(t *testing.T) {
+		f := New(t, fresh())
+		token, id := f.CreateTask(t, "k1", "Buy milk")
+		if _, err := f.Undo.Undo(ctx, "mallory", token); code(err) != apperr.NotFound {
+			t.Errorf("foreign undo: %v, want not_found", err)
+		}
+		tok, _ := undo.ParseToken(token)
+		for _, forged := range []string{"nonsense", "a.b.c.d",
+			undo.Token{IdempotencyKey: tok.IdempotencyKey, ExecutionID: "other", Kind: "task", ItemID: tok.ItemID}.String(),
+			undo.Token{IdempotencyKey: tok.IdempotencyKey, ExecutionID: tok.ExecutionID, Kind: "task", ItemID: "other"}.String(),
+			undo.Token{IdempotencyKey: "unused", ExecutionID: tok.ExecutionID, Kind: "task", ItemID: tok.ItemID}.String(),
+		} {
+			if _, err := f.Undo.Undo(ctx, "alice", forged); code(err) != apperr.NotFound {
+				t.Errorf("undo %q: %v, want not_found", forged, err)
+			}
+		}
+		if _, err := f.Store.GetTask(ctx, "alice", id); err != nil {
+			t.Errorf("task after refused undos: %v", err)
+		}
+	})
+}
+
+// RunRaces sends edits and undos concurrently.
+func RunRaces(t *testing.T, store *appstore.Store) {
+	ctx := context.Background()
+	f := New(t, store)
+	t.Run("edit against undo, 50 rounds", func(t *testing.T) {
+		var undone, edited int
+		for round := range 50 {
+			token, id := f.CreateTask(t, fmt.Sprint("race-", round), fmt.Sprint("Task ", round))
+			var wg sync.WaitGroup
+			var editErr, undoErr error
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				_, editErr = f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "edited"}})
+			}()
+			go func() { defer wg.Done(); _, undoErr = f.Undo.Undo(ctx, "alice", token) }()
+			wg.Wait()
+			got, getErr := f.Store.GetTask(ctx, "alice", id)
+			switch {
+			case undoErr == nil && (apperr.Is(editErr, apperr.NotFound) || apperr.Is(editErr, apperr.Conflict)):
+				undone++
+				if !apperr.Is(getErr, apperr.NotFound) {
+					t.Errorf("round %d: undo won but the task is there: %+v", round, got)
+				}
+			case editErr == nil && apperr.Is(undoErr, apperr.Conflict):
+				edited++
+				if getErr != nil || got.Title != "edited" || got.Version != 2 {
+					t.Errorf("round %d: edit won but the task is %+v (%v)", round, got, getErr)
+				}
+			default:
+				t.Errorf("round %d: edit %v, undo %v: want exactly one to win", round, editErr, undoErr)
+			}
+		}
+		t.Logf("undo won %d rounds, edit won %d", undone, edited)
+		entries, _ := f.Store.ListAudit(ctx, "alice", 200)
+		outcomes := map[string]int{}
+		for _, e := range entries {
+			outcomes[e.Outcome]++
+		}
+		if outcomes[execute.OutcomeUndone] != undone || outcomes[execute.OutcomeExecuted] != 50 {
+			t.Errorf("audit outcomes %v, want %d undone and 50 executed", outcomes, undone)
+		}
+	})
+	t.Run("double undo, concurrently", func(t *testing.T) {
+		token, id := f.CreateTask(t, "double", "Twice")
+		var wg sync.WaitGroup
+		res := make([]undo.Result, 2)
+		errs := make([]error, 2)
+		for i := range 2 {
+			wg.Add(1)
+			go func() { defer wg.Done(); res[i], errs[i] = f.Undo.Undo(ctx, "alice", token) }()
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil || res[0].AlreadyUndone == res[1].AlreadyUndone {
+			t.Errorf("double undo: %+v %v / %+v %v, want two 200s, one already_undone", res[0], errs[0], res[1], errs[1])
+		}
+		if _, err := f.Store.GetTask(ctx, "alice", id); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("task after double undo: %v", err)
+		}
+	})
+}
