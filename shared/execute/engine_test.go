@@ -13,6 +13,7 @@ import (
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/execute"
+	"github.com/lucian-app/phase12/shared/execute/executetest"
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/intent"
 )
@@ -23,7 +24,7 @@ type clock struct {
 	now time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
 
 func newEngine(t *testing.T, db dynamo.API) (*execute.Engine, *clock, *appstore.Store) {
@@ -71,52 +72,7 @@ func TestFirstExecutionIsOneCallAndReplayAtMostTwo(t *testing.T) {
 func TestSameKeyConcurrentlyExecutesOnce(t *testing.T) {
 	db := dynamotest.New(t)
 	e, _, store := newEngine(t, db)
-	RunConcurrentSameKey(t, e, store)
-}
-
-// RunConcurrentSameKey sends one key from 50 goroutines: one task, one
-// answer repeated 50 times, 49 of them replays.
-func RunConcurrentSameKey(t *testing.T, e *execute.Engine, store *appstore.Store) {
-	ctx := context.Background()
-	const n = 50
-	var wg sync.WaitGroup
-	resps := make([]execute.Response, n)
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resps[i], errs[i] = e.Execute(ctx, "carol", "same-key", createTask("Pay rent"))
-		}()
-	}
-	wg.Wait()
-	replayed := 0
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("request %d: %v", i, errs[i])
-		}
-		if string(resps[i].Body) != string(resps[0].Body) || resps[i].Status != 201 {
-			t.Errorf("response %d differs: %d %s vs %s", i, resps[i].Status, resps[i].Body, resps[0].Body)
-		}
-		if resps[i].Replayed {
-			replayed++
-		}
-	}
-	if replayed != n-1 {
-		t.Errorf("%d replayed, want %d", replayed, n-1)
-	}
-	list, err := store.ListTasks(ctx, "carol", false)
-	if err != nil || len(list) != 1 {
-		t.Errorf("tasks = %d (err %v), want exactly 1", len(list), err)
-	}
-	entries, _ := store.ListAudit(ctx, "carol", 200)
-	outcomes := map[string]int{}
-	for _, en := range entries {
-		outcomes[en.Outcome]++
-	}
-	if outcomes[execute.OutcomeExecuted] != 1 || outcomes[execute.OutcomeReplayed] != n-1 {
-		t.Errorf("audit outcomes = %v, want 1 executed and %d replayed", outcomes, n-1)
-	}
+	executetest.RunSameKeyConcurrently(t, e, store)
 }
 
 func TestSameKeyDifferentRequestIs422(t *testing.T) {

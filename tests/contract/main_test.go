@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,7 +19,10 @@ import (
 	"github.com/lucian-app/phase12/tests/harness"
 )
 
-var moto *harness.Moto
+var (
+	moto     *harness.Moto
+	tableSeq atomic.Int64
+)
 
 func TestMain(m *testing.M) {
 	var err error
@@ -42,7 +46,7 @@ func newDynamo(t *testing.T, opts ...func(*dynamodb.Options)) (*dynamodb.Client,
 		t.Fatal(err)
 	}
 	db := dynamodb.NewFromConfig(cfg, opts...)
-	name := fmt.Sprintf("t%d-%s", os.Getpid(), sanitize(t.Name()))
+	name := fmt.Sprintf("t%d-%d-%s", os.Getpid(), tableSeq.Add(1), sanitize(t.Name()))
 	if err := dynamo.EnsureTable(ctx, db, name); err != nil {
 		t.Fatal(err)
 	}
