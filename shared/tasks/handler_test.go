@@ -1,0 +1,165 @@
+package tasks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
+	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
+	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/tasks"
+)
+
+var now = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+
+func newHandler(t testing.TB) http.Handler {
+	t.Helper()
+	store := appstore.New(dynamotest.New(t), dynamotest.AppTable)
+	clock := func() time.Time { return now }
+	svc := &tasks.Service{Repo: store, Now: clock, NewID: ids.New(clock, nil)}
+	return tasks.Handler(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+type call struct {
+	method, target, body string
+	user                 string // "" = no identity
+}
+
+func do(t testing.TB, h http.Handler, c call) (int, map[string]any) {
+	t.Helper()
+	var claims map[string]string
+	if c.user != "" {
+		claims = httpapitest.Claims(c.user)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httpapitest.NewRequest(c.method, c.target, strings.NewReader(c.body), claims))
+	body := map[string]any{}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("%s %s: body %q is not JSON", c.method, c.target, rec.Body)
+	}
+	return rec.Code, body
+}
+
+func errorOf(body map[string]any) (code, message string) {
+	e, _ := body["error"].(map[string]any)
+	code, _ = e["code"].(string)
+	message, _ = e["message"].(string)
+	return code, message
+}
+
+func TestTasksRoutes(t *testing.T) {
+	h := newHandler(t)
+	status, body := do(t, h, call{"POST", "/tasks", `{"title":"Buy milk","due":"2026-11-28","priority":1,"project":"groceries"}`, "alice"})
+	if status != 201 {
+		t.Fatalf("create: %d %v", status, body)
+	}
+	task := body["task"].(map[string]any)
+	id := task["id"].(string)
+	for k, want := range map[string]any{"title": "Buy milk", "due": "2026-11-28", "priority": 1.0, "project": "groceries",
+		"completed": false, "version": 1.0, "created_at": "2026-11-28T09:00:00Z"} {
+		if task[k] != want {
+			t.Errorf("task[%s] = %v, want %v", k, task[k], want)
+		}
+	}
+	do(t, h, call{"POST", "/tasks", `{"title":"Someday"}`, "alice"})
+	status, body = do(t, h, call{"GET", "/tasks/today?timezone=Europe/Berlin", "", "alice"})
+	if list := body["tasks"].([]any); status != 200 || len(list) != 2 || list[0].(map[string]any)["id"] != id {
+		t.Errorf("today: %d %v, want the dated task then the undated one", status, body)
+	}
+	status, body = do(t, h, call{"PATCH", "/tasks/" + id, `{"completed":true,"version":1}`, "alice"})
+	if status != 200 || body["task"].(map[string]any)["version"] != 2.0 {
+		t.Errorf("patch: %d %v", status, body)
+	}
+	status, body = do(t, h, call{"POST", "/goals", `{"title":"Run a marathon","target_date":"2027-06-30"}`, "alice"})
+	if status != 201 || body["goal"].(map[string]any)["target_date"] != "2027-06-30" {
+		t.Errorf("create goal: %d %v", status, body)
+	}
+	status, body = do(t, h, call{"GET", "/goals", "", "alice"})
+	if status != 200 || len(body["goals"].([]any)) != 1 {
+		t.Errorf("goals: %d %v", status, body)
+	}
+	status, body = do(t, h, call{"GET", "/goals", "", "bob"})
+	if status != 200 || len(body["goals"].([]any)) != 0 {
+		t.Errorf("bob's goals: %d %v, want none", status, body)
+	}
+}
+
+func TestTasksBadInput(t *testing.T) {
+	h := newHandler(t)
+	_, created := do(t, h, call{"POST", "/tasks", `{"title":"Mine"}`, "alice"})
+	id := created["task"].(map[string]any)["id"].(string)
+	tests := []struct {
+		name       string
+		call       call
+		wantStatus int
+		wantCode   string
+		wantMsg    string
+	}{
+		{"no identity", call{"GET", "/tasks/today?timezone=UTC", "", ""}, 401, "unauthorized", "no identity"},
+		{"no identity on create", call{"POST", "/tasks", `{"title":"x"}`, ""}, 401, "unauthorized", ""},
+		{"invalid JSON", call{"POST", "/tasks", `{"title":`, "alice"}, 400, "invalid_request", "body:"},
+		{"wrong type", call{"POST", "/tasks", `{"title":"x","priority":"high"}`, "alice"}, 400, "invalid_request", "priority: must be an integer"},
+		{"title wrong type", call{"POST", "/tasks", `{"title":["x"]}`, "alice"}, 400, "invalid_request", "title: must be a string"},
+		{"invalid UTF-8", call{"POST", "/tasks", "{\"title\":\"\xc3\x28\"}", "alice"}, 400, "invalid_request", "UTF-8"},
+		{"too large", call{"POST", "/tasks", `{"title":"` + strings.Repeat("x", 70000) + `"}`, "alice"}, 413, "payload_too_large", ""},
+		{"missing title", call{"POST", "/tasks", `{"due":"2026-11-28"}`, "alice"}, 400, "invalid_request", "title: required"},
+		{"bad due", call{"POST", "/tasks", `{"title":"x","due":"next week"}`, "alice"}, 400, "invalid_request", "due:"},
+		{"unknown timezone", call{"GET", "/tasks/today?timezone=Mars/Base", "", "alice"}, 400, "invalid_request", `timezone: unknown time zone "Mars/Base"`},
+		{"missing timezone", call{"GET", "/tasks/today", "", "alice"}, 400, "invalid_request", "timezone: required"},
+		{"unknown id", call{"PATCH", "/tasks/nope", `{"completed":true}`, "alice"}, 404, "not_found", ""},
+		{"another user's id", call{"PATCH", "/tasks/" + id, `{"completed":true}`, "bob"}, 404, "not_found", ""},
+		{"stale version", call{"PATCH", "/tasks/" + id, `{"completed":true,"version":7}`, "alice"}, 409, "conflict", "version"},
+		{"empty patch", call{"PATCH", "/tasks/" + id, `{}`, "alice"}, 400, "invalid_request", "nothing to change"},
+		{"goal bad date", call{"POST", "/goals", `{"title":"x","target_date":"june"}`, "alice"}, 400, "invalid_request", "target_date:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := do(t, h, tt.call)
+			code, msg := errorOf(body)
+			if status != tt.wantStatus || code != tt.wantCode || !strings.Contains(msg, tt.wantMsg) {
+				t.Errorf("got %d %s %q, want %d %s containing %q", status, code, msg, tt.wantStatus, tt.wantCode, tt.wantMsg)
+			}
+			if rid := body["error"].(map[string]any)["request_id"]; rid != httpapitest.RequestID {
+				t.Errorf("request_id = %v, want API Gateway's", rid)
+			}
+		})
+	}
+}
+
+// BenchmarkTodayLoad is GET /tasks/today over 200 tasks, in-process on
+// minidyn: the handler, the query, the filter and the JSON.
+func BenchmarkTodayLoad(b *testing.B) {
+	h := newHandler(b)
+	for i := range 200 {
+		due := ""
+		switch i % 4 {
+		case 0:
+			due = `,"due":"2026-11-27"`
+		case 1:
+			due = `,"due":"2026-11-30"`
+		case 2:
+			due = `,"due":"2026-11-28T15:00:00+01:00"`
+		}
+		if status, _ := do(b, h, call{"POST", "/tasks", fmt.Sprintf(`{"title":"task %d"%s}`, i, due), "alice"}); status != 201 {
+			b.Fatal(status)
+		}
+	}
+	req := httpapitest.NewRequest("GET", "/tasks/today?timezone=Europe/Berlin", nil, httpapitest.Claims("alice"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
