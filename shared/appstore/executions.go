@@ -2,7 +2,6 @@ package appstore
 
 import (
 	"context"
-	crand "crypto/rand"
 	"errors"
 	"strconv"
 	"time"
@@ -82,7 +81,9 @@ func key(pk, sk string) map[string]types.AttributeValue {
 	}
 }
 
-func num(n int64) types.AttributeValue { return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)} }
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
 
 func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
 
@@ -127,7 +128,7 @@ func executionOf(av map[string]types.AttributeValue) (execute.Execution, error) 
 func (s *Store) auditPut(owner string, e execute.AuditEntry) (*types.Put, error) {
 	at := e.At.UTC()
 	item, err := attributevalue.MarshalMap(auditItem{PK: userPK(owner),
-		SK:   logPrefix + at.Format(logTime) + "#" + e.ExecutionID + "#" + crand.Text()[:8],
+		SK:   logPrefix + at.Format(logTime) + "#" + e.EntryID,
 		Kind: "audit", ExecutionID: e.ExecutionID, At: at.Format(time.RFC3339Nano), Type: e.Type, Outcome: e.Outcome,
 		IdempotencyKey: e.IdempotencyKey, LatencyMS: e.LatencyMS, Status: e.Status,
 		ExpiresAt: at.Add(execute.AuditRetention).Unix()})

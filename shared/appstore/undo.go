@@ -25,7 +25,7 @@ func (s *Store) Undo(ctx context.Context, owner string, t undo.Token, now time.T
 	if t.Kind == "goal" {
 		prefix = goalPrefix
 	}
-	audit, err := s.auditPut(owner, execute.AuditEntry{ExecutionID: t.ExecutionID, At: now, Type: "create_" + t.Kind,
+	audit, err := s.auditPut(owner, execute.AuditEntry{EntryID: a.EntryID, ExecutionID: t.ExecutionID, At: now, Type: "create_" + t.Kind,
 		Outcome: execute.OutcomeUndone, IdempotencyKey: t.IdempotencyKey, LatencyMS: a.LatencyMS, Status: 200})
 	if err != nil {
 		return err

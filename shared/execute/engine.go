@@ -132,7 +132,8 @@ func fingerprint(req Request, in intent.Intent) string {
 // Execute runs req once for (owner, key).
 func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (Response, error) {
 	start := e.Now()
-	entry := AuditEntry{ExecutionID: e.NewID(), At: start.UTC(), IdempotencyKey: key}
+	id := e.NewID()
+	entry := AuditEntry{EntryID: id, ExecutionID: id, At: start.UTC(), IdempotencyKey: key}
 	reject := func(typ string, err error) (Response, error) {
 		entry.Type, entry.Outcome, entry.Status = typ, OutcomeRejected, statusOf(err)
 		entry.LatencyMS = e.Now().Sub(start).Milliseconds()

@@ -27,7 +27,7 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
 
-func newEngine(t *testing.T, db dynamo.API) (*execute.Engine, *clock, *appstore.Store) {
+func newEngine(t testing.TB, db dynamo.API) (*execute.Engine, *clock, *appstore.Store) {
 	t.Helper()
 	clk := &clock{now: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
 	store := appstore.New(db, dynamotest.AppTable)

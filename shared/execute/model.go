@@ -29,6 +29,8 @@ const (
 
 // AuditEntry is one line of the caller's audit trail.
 type AuditEntry struct {
+	// EntryID orders entries made at the same instant; not shown.
+	EntryID        string    `json:"-"`
 	ExecutionID    string    `json:"execution_id"`
 	At             time.Time `json:"at"`
 	Type           string    `json:"type"`

@@ -14,23 +14,39 @@ type Generator func() string
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // New returns a Generator of 26-character, time-ordered identifiers
-// (48 bits of milliseconds, 80 bits of randomness, Crockford base32).
+// (48 bits of milliseconds, 80 bits of randomness, Crockford base32),
+// strictly increasing for one generator.
 func New(now func() time.Time, random io.Reader) Generator {
 	if random == nil {
 		random = rand.Reader
 	}
-	var mu sync.Mutex
+	var (
+		mu      sync.Mutex
+		last    [16]byte
+		started bool
+	)
 	return func() string {
 		var b [16]byte
 		binary.BigEndian.PutUint64(b[0:8], uint64(now().UnixMilli())<<16)
 		mu.Lock()
-		_, err := io.ReadFull(random, b[6:])
-		mu.Unlock()
-		if err != nil {
+		defer mu.Unlock()
+		if started && string(b[:6]) <= string(last[:6]) {
+			// Same millisecond (or a clock that stepped back): count up
+			// from the last id, so ids from one generator always sort in
+			// the order they were made.
+			b = last
+			for i := 15; i >= 6; i-- {
+				b[i]++
+				if b[i] != 0 {
+					break
+				}
+			}
+		} else if _, err := io.ReadFull(random, b[6:]); err != nil {
 			// crypto/rand does not fail on supported platforms; a custom
 			// reader that runs dry still yields a time-ordered id.
 			clear(b[6:])
 		}
+		last, started = b, true
 		return encode(b)
 	}
 }

@@ -42,6 +42,19 @@ func TestNewEncodesTimeAndRandomness(t *testing.T) {
 	}
 }
 
+func TestNewIsMonotonicWithinAMillisecond(t *testing.T) {
+	at := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	gen := New(func() time.Time { return at }, nil)
+	prev := gen()
+	for range 1000 {
+		id := gen()
+		if id <= prev {
+			t.Fatalf("%q after %q: not increasing", id, prev)
+		}
+		prev = id
+	}
+}
+
 func TestSequence(t *testing.T) {
 	gen := Sequence("t")
 	for _, want := range []string{"t0001", "t0002", "t0003"} {

@@ -48,4 +48,3 @@ func TestDisabledUndo(t *testing.T) {
 		t.Errorf("undo when disabled: %v, want undo_disabled", err)
 	}
 }
-
