@@ -1,0 +1,400 @@
+package opsstore
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/dynamo"
+)
+
+const (
+	statePK  = "ALERTSTATE"
+	recordPK = "ALERT"
+	// recordRetention keeps a year of incidents for MTTA and noise trends.
+	recordRetention = 400 * 24 * time.Hour
+)
+
+type ruleItem struct {
+	Rule          string  `dynamodbav:"rule"`
+	Severity      string  `dynamodbav:"severity"`
+	Threshold     float64 `dynamodbav:"threshold"`
+	LongWindowMs  int64   `dynamodbav:"long_window_ms"`
+	LongBurnRate  float64 `dynamodbav:"long_burn_rate"`
+	ShortWindowMs int64   `dynamodbav:"short_window_ms"`
+	ShortBurnRate float64 `dynamodbav:"short_burn_rate"`
+	Firing        bool    `dynamodbav:"firing"`
+	LowTraffic    bool    `dynamodbav:"low_traffic"`
+}
+
+// alertItem is both an incident record and, with ClearSince and Version, an alert state.
+type alertItem struct {
+	PK                string     `dynamodbav:"PK"`
+	SK                string     `dynamodbav:"SK"`
+	ID                string     `dynamodbav:"id"`
+	Flow              string     `dynamodbav:"flow"`
+	Objective         string     `dynamodbav:"objective"`
+	Severity          string     `dynamodbav:"severity"`
+	State             string     `dynamodbav:"state"`
+	DedupKey          string     `dynamodbav:"dedup_key"`
+	Summary           string     `dynamodbav:"summary"`
+	Rule              string     `dynamodbav:"rule"`
+	Threshold         float64    `dynamodbav:"threshold"`
+	LongWindowMs      int64      `dynamodbav:"long_window_ms"`
+	LongBurnRate      float64    `dynamodbav:"long_burn_rate"`
+	ShortWindowMs     int64      `dynamodbav:"short_window_ms"`
+	ShortBurnRate     float64    `dynamodbav:"short_burn_rate"`
+	Bad               uint64     `dynamodbav:"bad"`
+	Total             uint64     `dynamodbav:"total"`
+	BudgetRemaining   float64    `dynamodbav:"budget_remaining"`
+	Target            float64    `dynamodbav:"target"`
+	Rules             []ruleItem `dynamodbav:"rules,omitempty"`
+	Runbook           string     `dynamodbav:"runbook"`
+	SLOVersion        int        `dynamodbav:"slo_version"`
+	TriggeredAt       time.Time  `dynamodbav:"triggered_at"`
+	NotifiedAt        *time.Time `dynamodbav:"notified_at,omitempty"`
+	ResolvedAt        *time.Time `dynamodbav:"resolved_at,omitempty"`
+	ResolveNotifiedAt *time.Time `dynamodbav:"resolve_notified_at,omitempty"`
+	AcknowledgedAt    *time.Time `dynamodbav:"acknowledged_at,omitempty"`
+	AcknowledgedBy    *string    `dynamodbav:"acknowledged_by,omitempty"`
+	TimeToAckSeconds  *int64     `dynamodbav:"time_to_ack_seconds,omitempty"`
+	Verdict           *string    `dynamodbav:"verdict,omitempty"`
+	ClearSince        *time.Time `dynamodbav:"clear_since,omitempty"`
+	Version           int64      `dynamodbav:"version,omitempty"`
+	ExpiresAt         int64      `dynamodbav:"expires_at,omitempty"`
+}
+
+func stateSK(k alert.Key) string { return k.Flow + "#" + k.Objective + "#" + string(k.Severity) }
+
+// finite keeps a burn rate storable: DynamoDB numbers have no infinity (a target of 100%
+// would give one) and stop at 1e125.
+func finite(f float64) float64 {
+	if math.IsNaN(f) {
+		return 0
+	}
+	return math.Max(-1e100, math.Min(f, 1e100))
+}
+
+func itemOf(a alert.Alert) alertItem {
+	it := alertItem{
+		ID: a.ID, Flow: a.Flow, Objective: a.Objective, Severity: string(a.Severity), State: string(a.State),
+		DedupKey: a.DedupKey, Summary: a.Summary, Rule: a.Rule, Threshold: finite(a.Threshold),
+		LongWindowMs: a.LongWindowMs, LongBurnRate: finite(a.LongBurnRate),
+		ShortWindowMs: a.ShortWindowMs, ShortBurnRate: finite(a.ShortBurnRate),
+		Bad: a.Bad, Total: a.Total, BudgetRemaining: finite(a.BudgetRemaining), Target: a.Target,
+		Runbook: a.Runbook, SLOVersion: a.SLOVersion, TriggeredAt: a.TriggeredAt.UTC(),
+		NotifiedAt: a.NotifiedAt, ResolvedAt: a.ResolvedAt, ResolveNotifiedAt: a.ResolveNotifiedAt,
+		AcknowledgedAt: a.AcknowledgedAt, AcknowledgedBy: a.AcknowledgedBy,
+		TimeToAckSeconds: a.TimeToAckSeconds, Verdict: a.Verdict,
+	}
+	for _, r := range a.Rules {
+		it.Rules = append(it.Rules, ruleItem{
+			Rule: r.Rule, Severity: string(r.Severity), Threshold: finite(r.Threshold),
+			LongWindowMs: r.LongWindowMs, LongBurnRate: finite(r.LongBurnRate),
+			ShortWindowMs: r.ShortWindowMs, ShortBurnRate: finite(r.ShortBurnRate),
+			Firing: r.Firing, LowTraffic: r.LowTraffic,
+		})
+	}
+	return it
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func alertOf(it alertItem) alert.Alert {
+	a := alert.Alert{
+		ID: it.ID, Flow: it.Flow, Objective: it.Objective, Severity: burnrate.Severity(it.Severity),
+		State: alert.Status(it.State), DedupKey: it.DedupKey, Summary: it.Summary, Rule: it.Rule,
+		Threshold: it.Threshold, LongWindowMs: it.LongWindowMs, LongBurnRate: it.LongBurnRate,
+		ShortWindowMs: it.ShortWindowMs, ShortBurnRate: it.ShortBurnRate, Bad: it.Bad, Total: it.Total,
+		BudgetRemaining: it.BudgetRemaining, Target: it.Target, Runbook: it.Runbook, SLOVersion: it.SLOVersion,
+		TriggeredAt: it.TriggeredAt.UTC(), NotifiedAt: utc(it.NotifiedAt), ResolvedAt: utc(it.ResolvedAt),
+		ResolveNotifiedAt: utc(it.ResolveNotifiedAt), AcknowledgedAt: utc(it.AcknowledgedAt),
+		AcknowledgedBy: it.AcknowledgedBy, TimeToAckSeconds: it.TimeToAckSeconds, Verdict: it.Verdict,
+		Rules: []alert.RuleRate{},
+	}
+	for _, r := range it.Rules {
+		a.Rules = append(a.Rules, alert.RuleRate{
+			Rule: r.Rule, Severity: burnrate.Severity(r.Severity), Threshold: r.Threshold,
+			LongWindowMs: r.LongWindowMs, LongBurnRate: r.LongBurnRate,
+			ShortWindowMs: r.ShortWindowMs, ShortBurnRate: r.ShortBurnRate,
+			Firing: r.Firing, LowTraffic: r.LowTraffic,
+		})
+	}
+	return a
+}
+
+func decodeAlert(av map[string]types.AttributeValue) (alertItem, error) {
+	var it alertItem
+	err := attributevalue.UnmarshalMap(av, &it)
+	return it, err
+}
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		dynamo.PartitionKey: &types.AttributeValueMemberS{Value: pk},
+		dynamo.SortKey:      &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+// States reads every alert state: one per (flow, objective, severity), a few dozen items.
+func (s *Store) States(ctx context.Context) ([]alert.State, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.Table),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": dynamo.PartitionKey},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: statePK}},
+		ConsistentRead:            aws.Bool(true),
+	}
+	var out []alert.State
+	err := s.query(ctx, in, func(av map[string]types.AttributeValue) error {
+		it, err := decodeAlert(av)
+		if err != nil {
+			return err
+		}
+		out = append(out, alert.State{Alert: alertOf(it), ClearSince: utc(it.ClearSince), Version: it.Version})
+		return nil
+	})
+	return out, err
+}
+
+// Save writes an alert state and its incident record in one transaction.
+func (s *Store) Save(ctx context.Context, next alert.State, opened bool) error {
+	st := itemOf(next.Alert)
+	st.AcknowledgedAt, st.AcknowledgedBy, st.TimeToAckSeconds, st.Verdict = nil, nil, nil, nil
+	st.PK, st.SK = statePK, stateSK(next.Alert.Key())
+	st.ClearSince, st.Version = utc(next.ClearSince), next.Version
+	stateAV, err := attributevalue.MarshalMap(st)
+	if err != nil {
+		return err
+	}
+	statePut := &types.Put{TableName: aws.String(s.Table), Item: stateAV}
+	if next.Version <= 1 {
+		statePut.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	} else {
+		statePut.ConditionExpression = aws.String("#version = :prev")
+		statePut.ExpressionAttributeNames = map[string]string{"#version": "version"}
+		statePut.ExpressionAttributeValues = map[string]types.AttributeValue{
+			":prev": &types.AttributeValueMemberN{Value: strconv.FormatInt(next.Version-1, 10)},
+		}
+	}
+
+	record := types.TransactWriteItem{}
+	if opened {
+		rec := itemOf(next.Alert)
+		rec.PK, rec.SK = recordPK, next.Alert.ID
+		rec.ExpiresAt = next.Alert.TriggeredAt.Add(recordRetention).Unix()
+		recAV, err := attributevalue.MarshalMap(rec)
+		if err != nil {
+			return err
+		}
+		record.Put = &types.Put{TableName: aws.String(s.Table), Item: recAV, ConditionExpression: aws.String("attribute_not_exists(PK)")}
+	} else {
+		record.Update = lifecycleUpdate(s.Table, next.Alert)
+	}
+
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: []types.TransactWriteItem{{Put: statePut}, record},
+	})
+	if reasons := dynamo.Canceled(err); len(reasons) == 2 && aws.ToString(reasons[0].Code) == dynamo.ReasonConditionFailed {
+		return alert.ErrStale
+	}
+	return dynamo.Wrap(err)
+}
+
+// lifecycleUpdate sets the fields the checker owns on an incident record.
+func lifecycleUpdate(table string, a alert.Alert) *types.Update {
+	names := map[string]string{"#state": "state"}
+	values := map[string]types.AttributeValue{":state": &types.AttributeValueMemberS{Value: string(a.State)}}
+	sets := []string{"#state = :state"}
+	for _, f := range []struct {
+		name string
+		t    *time.Time
+	}{{"notified_at", a.NotifiedAt}, {"resolved_at", a.ResolvedAt}, {"resolve_notified_at", a.ResolveNotifiedAt}} {
+		if f.t == nil {
+			continue
+		}
+		n, v := "#"+f.name, ":"+f.name
+		names[n] = f.name
+		values[v] = &types.AttributeValueMemberS{Value: f.t.UTC().Format(time.RFC3339Nano)}
+		sets = append(sets, n+" = "+v)
+	}
+	return &types.Update{
+		TableName: aws.String(table), Key: key(recordPK, a.ID),
+		UpdateExpression:          aws.String("SET " + strings.Join(sets, ", ")),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}
+}
+
+func notFound(id string) error { return apperr.New(apperr.NotFound, "no alert %q", id) }
+
+// Get reads an incident record.
+func (s *Store) Get(ctx context.Context, id string) (alert.Alert, error) {
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.Table), Key: key(recordPK, id), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return alert.Alert{}, dynamo.Wrap(err)
+	}
+	if len(out.Item) == 0 {
+		return alert.Alert{}, notFound(id)
+	}
+	it, err := decodeAlert(out.Item)
+	if err != nil {
+		return alert.Alert{}, err
+	}
+	return alertOf(it), nil
+}
+
+// List returns incidents newest first. The firing ones are found through the alert states
+// (at most one per key), the others by reading the records backwards.
+func (s *Store) List(ctx context.Context, state alert.Status, limit int) ([]alert.Alert, error) {
+	if limit <= 0 {
+		return []alert.Alert{}, nil
+	}
+	if state == alert.Firing {
+		return s.listFiring(ctx, limit)
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.Table),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": dynamo.PartitionKey},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: recordPK}},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(min(limit, 1000))),
+	}
+	if state != "" {
+		in.FilterExpression = aws.String("#state = :state")
+		in.ExpressionAttributeNames["#state"] = "state"
+		in.ExpressionAttributeValues[":state"] = &types.AttributeValueMemberS{Value: string(state)}
+	}
+	out := []alert.Alert{}
+	errEnough := errors.New("enough")
+	err := s.query(ctx, in, func(av map[string]types.AttributeValue) error {
+		it, err := decodeAlert(av)
+		if err != nil {
+			return err
+		}
+		out = append(out, alertOf(it))
+		if len(out) >= limit {
+			return errEnough
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Store) listFiring(ctx context.Context, limit int) ([]alert.Alert, error) {
+	states, err := s.States(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var keys []map[string]types.AttributeValue
+	for _, st := range states {
+		if st.Alert.State == alert.Firing {
+			keys = append(keys, key(recordPK, st.Alert.ID))
+		}
+	}
+	out := []alert.Alert{}
+	for chunk := range slices.Chunk(keys, 100) {
+		req := map[string]types.KeysAndAttributes{s.Table: {Keys: chunk, ConsistentRead: aws.Bool(true)}}
+		for len(req) > 0 {
+			res, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, dynamo.Wrap(err)
+			}
+			for _, av := range res.Responses[s.Table] {
+				it, err := decodeAlert(av)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, alertOf(it))
+			}
+			req = res.UnprocessedKeys
+		}
+	}
+	slices.SortFunc(out, func(a, b alert.Alert) int { return cmp.Compare(b.ID, a.ID) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Acknowledge records the first acknowledgement of an incident.
+func (s *Store) Acknowledge(ctx context.Context, id string, ack alert.Acknowledgement) (alert.Alert, error) {
+	names := map[string]string{"#at": "acknowledged_at", "#by": "acknowledged_by", "#tta": "time_to_ack_seconds"}
+	values := map[string]types.AttributeValue{
+		":at":  &types.AttributeValueMemberS{Value: ack.At.UTC().Format(time.RFC3339Nano)},
+		":by":  &types.AttributeValueMemberS{Value: ack.By},
+		":tta": &types.AttributeValueMemberN{Value: strconv.FormatInt(ack.TimeToAckSeconds, 10)},
+	}
+	set := "SET #at = :at, #by = :by, #tta = :tta"
+	if ack.Verdict != nil {
+		names["#verdict"] = "verdict"
+		values[":verdict"] = &types.AttributeValueMemberS{Value: *ack.Verdict}
+		set += ", #verdict = :verdict"
+	}
+	a, err := s.updateRecord(ctx, id, set, "attribute_exists(PK) AND attribute_not_exists(#at)", names, values)
+	if dynamo.ConditionFailed(err) {
+		if _, getErr := s.Get(ctx, id); getErr != nil {
+			return alert.Alert{}, getErr
+		}
+		return alert.Alert{}, alert.ErrAcknowledged
+	}
+	return a, err
+}
+
+// SetVerdict records the verdict of an incident.
+func (s *Store) SetVerdict(ctx context.Context, id, verdict string) (alert.Alert, error) {
+	a, err := s.updateRecord(ctx, id, "SET #verdict = :verdict", "attribute_exists(PK)",
+		map[string]string{"#verdict": "verdict"},
+		map[string]types.AttributeValue{":verdict": &types.AttributeValueMemberS{Value: verdict}})
+	if dynamo.ConditionFailed(err) {
+		return alert.Alert{}, notFound(id)
+	}
+	return a, err
+}
+
+// updateRecord returns condition failures unwrapped, for the caller to interpret.
+func (s *Store) updateRecord(ctx context.Context, id, update, condition string, names map[string]string, values map[string]types.AttributeValue) (alert.Alert, error) {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.Table), Key: key(recordPK, id),
+		UpdateExpression: aws.String(update), ConditionExpression: aws.String(condition),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+		ReturnValues: types.ReturnValueAllNew,
+	})
+	if dynamo.ConditionFailed(err) {
+		return alert.Alert{}, err
+	}
+	if err != nil {
+		return alert.Alert{}, dynamo.Wrap(err)
+	}
+	it, err := decodeAlert(out.Attributes)
+	if err != nil {
+		return alert.Alert{}, err
+	}
+	return alertOf(it), nil
+}

@@ -1,0 +1,208 @@
+package opsstore
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+)
+
+const (
+	flowPrefix    = "FLOW#"
+	attrTotal     = "total"
+	goodPrefix    = "g_"
+	latencyPrefix = "l_"
+)
+
+// Retention of each bucket resolution, counted from the bucket's start.
+var retention = map[flowmetrics.Resolution]time.Duration{
+	flowmetrics.Minute: 4 * 24 * time.Hour,
+	flowmetrics.Hour:   35 * 24 * time.Hour,
+	flowmetrics.Day:    400 * 24 * time.Hour,
+}
+
+var skFormat = map[flowmetrics.Resolution]struct{ prefix, layout string }{
+	flowmetrics.Minute: {"M#", "2006-01-02T15:04"},
+	flowmetrics.Hour:   {"H#", "2006-01-02T15"},
+	flowmetrics.Day:    {"D#", "2006-01-02"},
+}
+
+func bucketKey(flow string, res flowmetrics.Resolution, start time.Time) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		dynamo.PartitionKey: &types.AttributeValueMemberS{Value: flowPrefix + flow},
+		dynamo.SortKey:      &types.AttributeValueMemberS{Value: bucketSK(res, start)},
+	}
+}
+
+func bucketSK(res flowmetrics.Resolution, t time.Time) string {
+	f := skFormat[res]
+	return f.prefix + t.UTC().Format(f.layout)
+}
+
+// maxAddsPerUpdate keeps an update expression well under DynamoDB's 4 KB limit: a sketch
+// of 500 events can have 500 keys, and each costs about 12 characters.
+const maxAddsPerUpdate = 100
+
+// writeConcurrency bounds the UpdateItem calls of one batch in flight at once.
+const writeConcurrency = 8
+
+// Add adds each delta to its bucket with UpdateItem ADD: no read, no condition.
+func (s *Store) Add(ctx context.Context, deltas []flowmetrics.Delta) error {
+	var updates []*dynamodb.UpdateItemInput
+	for _, d := range deltas {
+		updates = append(updates, s.bucketUpdates(d)...)
+	}
+	sem := make(chan struct{}, writeConcurrency)
+	errs := make([]error, len(updates))
+	var wg sync.WaitGroup
+	for i, in := range updates {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if _, err := s.DB.UpdateItem(ctx, in); err != nil {
+				errs[i] = dynamo.Wrap(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bucketUpdates splits one delta into updates of at most maxAddsPerUpdate counters.
+func (s *Store) bucketUpdates(d flowmetrics.Delta) []*dynamodb.UpdateItemInput {
+	counters := map[string]uint64{attrTotal: d.Total}
+	for o, n := range d.Good {
+		counters[goodPrefix+o] = n
+	}
+	for k, n := range d.Latency {
+		counters[latencyPrefix+k] = n
+	}
+	names := slices.Sorted(maps.Keys(counters))
+	start := d.Resolution.Start(d.Start)
+	expires := strconv.FormatInt(start.Add(retention[d.Resolution]).Unix(), 10)
+	var out []*dynamodb.UpdateItemInput
+	for chunk := range slices.Chunk(names, maxAddsPerUpdate) {
+		in := &dynamodb.UpdateItemInput{
+			TableName:                 aws.String(s.Table),
+			Key:                       bucketKey(d.Flow, d.Resolution, start),
+			ExpressionAttributeNames:  map[string]string{"#exp": dynamo.TTLAttribute},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":exp": &types.AttributeValueMemberN{Value: expires}},
+		}
+		adds := make([]string, len(chunk))
+		for i, name := range chunk {
+			n, v := "#a"+strconv.Itoa(i), ":a"+strconv.Itoa(i)
+			in.ExpressionAttributeNames[n] = name
+			in.ExpressionAttributeValues[v] = &types.AttributeValueMemberN{Value: strconv.FormatUint(counters[name], 10)}
+			adds[i] = n + " " + v
+		}
+		in.UpdateExpression = aws.String("ADD " + strings.Join(adds, ", ") + " SET #exp = :exp")
+		out = append(out, in)
+	}
+	return out
+}
+
+// Buckets reads the flow's buckets of one resolution with start in [from, to].
+func (s *Store) Buckets(ctx context.Context, flow string, res flowmetrics.Resolution, from, to time.Time) ([]flowmetrics.Point, error) {
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table),
+		KeyConditionExpression: aws.String("#pk = :pk AND #sk BETWEEN :from AND :to"),
+		ExpressionAttributeNames: map[string]string{
+			"#pk": dynamo.PartitionKey, "#sk": dynamo.SortKey,
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":   &types.AttributeValueMemberS{Value: flowPrefix + flow},
+			":from": &types.AttributeValueMemberS{Value: bucketSK(res, from)},
+			":to":   &types.AttributeValueMemberS{Value: bucketSK(res, to)},
+		},
+	}
+	var out []flowmetrics.Point
+	err := s.query(ctx, in, func(item map[string]types.AttributeValue) error {
+		p, err := pointOf(res, item)
+		if err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+func pointOf(res flowmetrics.Resolution, item map[string]types.AttributeValue) (flowmetrics.Point, error) {
+	var p flowmetrics.Point
+	sk, _ := item[dynamo.SortKey].(*types.AttributeValueMemberS)
+	if sk == nil {
+		return p, fmt.Errorf("opsstore: bucket without a sort key")
+	}
+	f := skFormat[res]
+	start, err := time.Parse(f.layout, strings.TrimPrefix(sk.Value, f.prefix))
+	if err != nil {
+		return p, fmt.Errorf("opsstore: bucket %q: %w", sk.Value, err)
+	}
+	p.Start = start
+	for name, av := range item {
+		num, ok := av.(*types.AttributeValueMemberN)
+		if !ok {
+			continue
+		}
+		switch {
+		case name == attrTotal:
+			p.Total = parseCount(num.Value)
+		case strings.HasPrefix(name, goodPrefix):
+			if p.Good == nil {
+				p.Good = map[string]uint64{}
+			}
+			p.Good[strings.TrimPrefix(name, goodPrefix)] = parseCount(num.Value)
+		case strings.HasPrefix(name, latencyPrefix):
+			if p.Latency == nil {
+				p.Latency = map[string]uint64{}
+			}
+			p.Latency[strings.TrimPrefix(name, latencyPrefix)] = parseCount(num.Value)
+		}
+	}
+	return p, nil
+}
+
+// parseCount reads a counter; counters are only ever added to, so a value that is not a
+// whole non-negative number cannot be one of ours and counts as zero.
+func parseCount(s string) uint64 {
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {
+	for {
+		page, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return dynamo.Wrap(err)
+		}
+		for _, item := range page.Items {
+			if err := each(item); err != nil {
+				return err
+			}
+		}
+		if len(page.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}

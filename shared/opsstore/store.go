@@ -1,0 +1,23 @@
+package opsstore
+
+import (
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+)
+
+// Store is OpsTable.
+type Store struct {
+	DB    dynamo.API
+	Table string
+}
+
+var (
+	_ flowmetrics.Writer = (*Store)(nil)
+	_ flowmetrics.Reader = (*Store)(nil)
+	_ alert.Store        = (*Store)(nil)
+	_ alert.Records      = (*Store)(nil)
+)
+
+// New returns the store over table.
+func New(db dynamo.API, table string) *Store { return &Store{DB: db, Table: table} }
