@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -68,7 +69,7 @@ func FromEnvironment(ctx context.Context) (Deps, error) {
 }
 
 // NewLogger returns the JSON logger every function writes with.
-func NewLogger(w *os.File, level string) *slog.Logger {
+func NewLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	switch strings.ToUpper(level) {
 	case "DEBUG":

@@ -1,0 +1,43 @@
+// Command local runs every function of template.yaml on a laptop with
+// nothing but Go (`go run ./cmd/local`, `make dev`), as API Gateway, Lambda
+// and EventBridge would run them:
+//
+//   - every HttpApi route is served on 127.0.0.1:$PORT (default 3000) as a
+//     payload 2.0 event into the function's real handler, wrapped with
+//     lambda.NewHandler so the JSON round trip is Lambda's;
+//   - the Lambda Invoke API answers POST
+//     /2015-03-31/functions/{LogicalId}/invocations, as `sam local
+//     start-lambda` does, so the AWS CLI and SDK can invoke functions;
+//   - Schedule and ScheduleV2 events fire on their expressions;
+//   - GET /_local/sns/messages lists what was published to the topics.
+//
+// The template is the only list of functions, routes, schedules, tables and
+// topics: the runner reads it instead of keeping its own, and refuses to
+// start when template.yaml and wiring.Functions() disagree, so a function
+// that runs here is one that deploys.
+//
+// Storage is an in-process DynamoDB (minidyn) and an in-process SNS that
+// keeps what is published, unless AWS_ENDPOINT_URL (or the per-service
+// AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SNS) points at moto,
+// DynamoDB Local or AWS; the template's tables (named by logical ID) and
+// topics are created there when missing. Each function's Getenv is the
+// template's variables with references resolved (a table is its name, a
+// topic its ARN, a parameter its Default), and the process environment
+// overrides any of them, so `UNDO_ENABLED=false make dev` works.
+//
+// Identity, in local mode only: X-Dev-User becomes the authorizer's sub
+// claim and X-Dev-Groups (comma-separated) its cognito:groups, flattened as
+// API Gateway flattens it ("[ops admin]"). Without X-Dev-User the request
+// carries no claims, as a request without a token would not reach the
+// function at all in AWS; the handler answers 401. The deployed API has a
+// JWT authorizer and ignores these headers.
+//
+// What API Gateway and Lambda would answer themselves is answered the same
+// way: an unknown route is 404 {"message":"Not Found"}, a body over 10 MB
+// 413, a function that runs past its template Timeout 503 {"message":"Service
+// Unavailable"} and a function error 500 {"message":"Internal Server
+// Error"}; through the Invoke API a function error is a 200 with
+// X-Amz-Function-Error: Unhandled and {"errorMessage","errorType"}. A
+// function that times out cannot be stopped inside one process: its
+// goroutine is abandoned to finish on its own, where Lambda would freeze it.
+package main

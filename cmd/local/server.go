@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/lucian-app/phase12/shared/apigw"
+	"github.com/lucian-app/phase12/shared/topic"
+)
+
+// API Gateway HTTP API's request payload limit.
+const maxAPIBody = 10 << 20
+
+// Paths the runner answers itself, beside the template's routes.
+const (
+	invokePrefix = "/2015-03-31/functions/"
+	messagesPath = "/_local/sns/messages"
+)
+
+// Headers that carry the caller's identity in local mode only.
+const (
+	headerDevUser   = "X-Dev-User"
+	headerDevGroups = "X-Dev-Groups"
+)
+
+// ServeHTTP dispatches by hand rather than with http.ServeMux, which would
+// clean paths and redirect where API Gateway does not.
+func (rn *runner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == messagesPath:
+		rn.serveMessages(w, r)
+	case strings.HasPrefix(r.URL.Path, invokePrefix):
+		rn.serveInvoke(w, r)
+	default:
+		rn.serveAPI(w, r)
+	}
+}
+
+// serveAPI plays API Gateway for the template's HttpApi routes.
+func (rn *runner) serveAPI(w http.ResponseWriter, r *http.Request) {
+	reqID := apigw.NewRequestID()
+	w.Header().Set("Apigw-Requestid", reqID)
+	gatewayError := func(status int, msg string) {
+		writeJSON(w, status, map[string]string{"message": msg})
+	}
+	if r.ContentLength > maxAPIBody {
+		gatewayError(http.StatusRequestEntityTooLarge, "Request Entity Too Large")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			gatewayError(http.StatusRequestEntityTooLarge, "Request Entity Too Large")
+			return
+		}
+		gatewayError(http.StatusBadRequest, "Bad Request")
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	m, ok := rn.router.Match(r.Method, r.URL.EscapedPath())
+	if !ok {
+		gatewayError(http.StatusNotFound, "Not Found")
+		return
+	}
+	fn := rn.functions[rn.routeFunc[m.Route.Key()]]
+	ev, err := apigw.NewEvent(r, m, apigw.Options{RequestID: reqID, Time: rn.now(), Claims: devClaims(r.Header)})
+	if err != nil {
+		gatewayError(http.StatusBadRequest, "Bad Request")
+		return
+	}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		rn.log.Error("encode event", "function", fn.id, "apigw_request_id", reqID, "err", err)
+		gatewayError(http.StatusInternalServerError, "Internal Server Error")
+		return
+	}
+	lambdaID := newRequestID()
+	out, ierr := fn.invoke(r.Context(), lambdaID, payload)
+	if ierr != nil {
+		rn.log.Error("invocation failed", "function", fn.id, "route", m.Route.Key(), "apigw_request_id", reqID,
+			"request_id", lambdaID, "error_type", ierr.Type, "err", ierr.Message)
+		if ierr.timedOut {
+			gatewayError(http.StatusServiceUnavailable, "Service Unavailable")
+			return
+		}
+		gatewayError(http.StatusInternalServerError, "Internal Server Error")
+		return
+	}
+	resp, err := apigw.ParseResponse(out)
+	if err != nil {
+		rn.log.Error("malformed function response", "function", fn.id, "request_id", lambdaID, "err", err)
+		gatewayError(http.StatusInternalServerError, "Internal Server Error")
+		return
+	}
+	if err := apigw.WriteResponse(w, resp); err != nil {
+		rn.log.Error("write response", "function", fn.id, "request_id", lambdaID, "err", err)
+		gatewayError(http.StatusInternalServerError, "Internal Server Error")
+	}
+}
+
+// devClaims turns the local identity headers into authorizer claims, nil
+// without X-Dev-User (no token: no claims).
+func devClaims(h http.Header) map[string]string {
+	user := strings.TrimSpace(h.Get(headerDevUser))
+	if user == "" {
+		return nil
+	}
+	claims := map[string]string{"sub": user}
+	var groups []string
+	for g := range strings.SplitSeq(h.Get(headerDevGroups), ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) > 0 {
+		// API Gateway flattens an array claim to "[a b]".
+		claims["cognito:groups"] = "[" + strings.Join(groups, " ") + "]"
+	}
+	return claims
+}
+
+// serveInvoke is Lambda's Invoke API:
+// POST /2015-03-31/functions/{FunctionName}/invocations.
+func (rn *runner) serveInvoke(w http.ResponseWriter, r *http.Request) {
+	name, tail, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, invokePrefix), "/")
+	if tail != "invocations" || r.Method != http.MethodPost {
+		lambdaError(w, http.StatusNotFound, "UnknownOperationException", "Unknown operation "+r.Method+" "+r.URL.Path)
+		return
+	}
+	fn, ok := rn.functions[functionName(name)]
+	if !ok {
+		lambdaError(w, http.StatusNotFound, "ResourceNotFoundException",
+			fmt.Sprintf("Function not found: arn:aws:lambda:%s:%s:function:%s", localRegion, localAccount, functionName(name)))
+		return
+	}
+	payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxInvokePayload))
+	if err != nil {
+		lambdaError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+			fmt.Sprintf("Request must be smaller than %d bytes for the InvokeFunction operation", maxInvokePayload))
+		return
+	}
+	if len(bytes.TrimSpace(payload)) == 0 {
+		payload = []byte("{}")
+	}
+	reqID := newRequestID()
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	switch typ := r.Header.Get("X-Amz-Invocation-Type"); typ {
+	case "", "RequestResponse":
+	case "DryRun":
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case "Event":
+		rn.background.Add(1)
+		go func() {
+			defer rn.background.Done()
+			if _, ierr := fn.invoke(context.WithoutCancel(r.Context()), reqID, payload); ierr != nil {
+				rn.log.Error("asynchronous invocation failed", "function", fn.id, "request_id", reqID, "error_type", ierr.Type, "err", ierr.Message)
+			}
+		}()
+		w.WriteHeader(http.StatusAccepted)
+		return
+	default:
+		lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", "Unsupported invocation type "+typ)
+		return
+	}
+	out, ierr := fn.invoke(r.Context(), reqID, payload)
+	w.Header().Set("X-Amz-Executed-Version", "$LATEST")
+	if ierr != nil {
+		rn.log.Error("invocation failed", "function", fn.id, "request_id", reqID, "error_type", ierr.Type, "err", ierr.Message)
+		w.Header().Set("X-Amz-Function-Error", "Unhandled")
+		writeJSON(w, http.StatusOK, ierr)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+}
+
+// functionName accepts what the Invoke API accepts: a name, a partial or
+// full ARN, with or without a qualifier.
+func functionName(s string) string {
+	if _, after, ok := strings.Cut(s, ":function:"); ok {
+		s = after
+	} else if _, after, ok := strings.Cut(s, "function:"); ok {
+		s = after
+	}
+	name, _, _ := strings.Cut(s, ":")
+	return name
+}
+
+func lambdaError(w http.ResponseWriter, status int, errType, msg string) {
+	w.Header().Set("X-Amzn-Errortype", errType)
+	writeJSON(w, status, map[string]string{"Type": "User", "message": msg})
+}
+
+// messagesBody is GET /_local/sns/messages.
+type messagesBody struct {
+	Messages []topic.Message `json:"messages"`
+	Note     string          `json:"note,omitempty"`
+}
+
+func (rn *runner) serveMessages(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "Method Not Allowed"})
+		return
+	}
+	body := messagesBody{Messages: []topic.Message{}}
+	if rn.recorder == nil {
+		body.Note = "SNS is a real endpoint (AWS_ENDPOINT_URL_SNS or AWS_ENDPOINT_URL): read messages there, e.g. from a subscribed SQS queue"
+	} else {
+		body.Messages = append(body.Messages, rn.recorder.Messages()...)
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"message":"Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
