@@ -55,7 +55,7 @@ func (f *faultTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: canned.status, Status: http.StatusText(canned.status), Request: r,
 			Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"},
 				"X-Amz-Crc32": {strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(canned.body))), 10)}},
-			Body:   io.NopCloser(bytes.NewBufferString(canned.body))}, nil
+			Body: io.NopCloser(bytes.NewBufferString(canned.body))}, nil
 	}
 	resp, err := f.next.RoundTrip(r)
 	if err != nil || !drop {
