@@ -296,14 +296,9 @@ func (s *Store) PutConfirmation(ctx context.Context, owner string, c execute.Con
 
 // ListAudit returns up to limit audit entries, newest first.
 func (s *Store) ListAudit(ctx context.Context, owner string, limit int) ([]execute.AuditEntry, error) {
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName:              aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(userPK(owner)), ":prefix": str(logPrefix)},
-		ScanIndexForward: aws.Bool(false),
-		Limit:            aws.Int32(int32(limit)),
-	})
+	in := s.ownerQuery(owner, logPrefix)
+	in.ScanIndexForward, in.Limit = aws.Bool(false), aws.Int32(int32(limit))
+	out, err := s.DB.Query(ctx, in)
 	if err != nil {
 		return nil, dynamo.Wrap(err)
 	}

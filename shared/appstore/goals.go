@@ -62,16 +62,8 @@ func (s *Store) CreateGoal(ctx context.Context, owner string, g tasks.Goal) erro
 
 // ListGoals returns the owner's goals, oldest first (ids sort by time).
 func (s *Store) ListGoals(ctx context.Context, owner string) ([]tasks.Goal, error) {
-	in := &dynamodb.QueryInput{
-		TableName:              aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk":     &types.AttributeValueMemberS{Value: userPK(owner)},
-			":prefix": &types.AttributeValueMemberS{Value: goalPrefix},
-		},
-	}
 	out := []tasks.Goal{}
-	err := s.query(ctx, in, func(av map[string]types.AttributeValue) error {
+	err := s.query(ctx, s.ownerQuery(owner, goalPrefix), func(av map[string]types.AttributeValue) error {
 		g, err := goalOf(av)
 		out = append(out, g)
 		return err

@@ -116,14 +116,7 @@ func (s *Store) ReplaceTask(ctx context.Context, owner string, t tasks.Task, pre
 
 // ListTasks returns the owner's tasks.
 func (s *Store) ListTasks(ctx context.Context, owner string, openOnly bool) ([]tasks.Task, error) {
-	in := &dynamodb.QueryInput{
-		TableName:              aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk":     &types.AttributeValueMemberS{Value: userPK(owner)},
-			":prefix": &types.AttributeValueMemberS{Value: taskPrefix},
-		},
-	}
+	in := s.ownerQuery(owner, taskPrefix)
 	if openOnly {
 		in.FilterExpression = aws.String("completed = :false")
 		in.ExpressionAttributeValues[":false"] = &types.AttributeValueMemberBOOL{Value: false}
@@ -135,6 +128,18 @@ func (s *Store) ListTasks(ctx context.Context, owner string, openOnly bool) ([]t
 		return err
 	})
 	return out, err
+}
+
+// ownerQuery selects the owner's items of one kind.
+func (s *Store) ownerQuery(owner, prefix string) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":     &types.AttributeValueMemberS{Value: userPK(owner)},
+			":prefix": &types.AttributeValueMemberS{Value: prefix},
+		},
+	}
 }
 
 func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/execute"
@@ -18,18 +18,9 @@ import (
 	"github.com/lucian-app/phase12/shared/intent"
 )
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
-
-func newEngine(t testing.TB, db dynamo.API) (*execute.Engine, *clock, *appstore.Store) {
+func newEngine(t testing.TB, db dynamo.API) (*execute.Engine, *clock.Manual, *appstore.Store) {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	clk := clock.NewManual(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
 	store := appstore.New(db, dynamotest.AppTable)
 	return &execute.Engine{Store: store, Now: clk.Now, NewID: ids.New(clk.Now, nil), UndoEnabled: true,
 		UndoWindow: 30 * time.Second, Sleep: func(time.Duration) {}}, clk, store

@@ -32,24 +32,23 @@ func New(t testing.TB) *client.Client {
 	return db
 }
 
-// Counter wraps an API and counts calls per operation.
-type Counter struct {
-	dynamo.API
+// counts is a count of calls per operation, safe for concurrent use.
+type counts struct {
 	mu    sync.Mutex
 	calls map[string]int
 }
 
-// Count wraps db.
-func Count(db dynamo.API) *Counter { return &Counter{API: db, calls: map[string]int{}} }
-
-func (c *Counter) add(op string) {
+func (c *counts) add(op string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.calls == nil {
+		c.calls = map[string]int{}
+	}
 	c.calls[op]++
 }
 
 // Calls returns the number of calls of op, or of all operations for "".
-func (c *Counter) Calls(op string) int {
+func (c *counts) Calls(op string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if op != "" {
@@ -63,11 +62,21 @@ func (c *Counter) Calls(op string) int {
 }
 
 // Reset zeroes the counts.
-func (c *Counter) Reset() {
+func (c *counts) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.calls)
 }
+
+// Counter wraps an API and counts calls per operation (for minidyn, which
+// has no SDK middleware stack; see CallCounter for SDK clients).
+type Counter struct {
+	dynamo.API
+	counts
+}
+
+// Count wraps db.
+func Count(db dynamo.API) *Counter { return &Counter{API: db} }
 
 func (c *Counter) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	c.add("GetItem")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/intent"
@@ -19,22 +20,10 @@ import (
 	"github.com/lucian-app/phase12/shared/undo"
 )
 
-// Clock is an injected clock moved by hand.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-// Add moves the clock.
-func (c *Clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
-
 // Fixture is an engine, an undo service and the tasks service on one store
 // and one clock.
 type Fixture struct {
-	Clock  *Clock
+	Clock  *clock.Manual
 	Store  *appstore.Store
 	Engine *execute.Engine
 	Undo   *undo.Service
@@ -43,7 +32,7 @@ type Fixture struct {
 
 // New builds a Fixture on store.
 func New(t testing.TB, store *appstore.Store) *Fixture {
-	clk := &Clock{now: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	clk := clock.NewManual(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
 	newID := ids.New(clk.Now, nil)
 	noSleep := func(time.Duration) {}
 	return &Fixture{Clock: clk, Store: store,
