@@ -242,12 +242,12 @@ func (c *Checker) open(k Key, fs FlowStatus, now time.Time) Alert {
 	a.Target = o.Objective.Target
 	a.Runbook = o.Objective.Runbook
 	a.BudgetRemaining = o.BudgetRemaining
-	a.Rules = ruleRates(o.Evals)
+	a.Rules = RuleRates(o.Evals)
 	if e, ok := o.Firing(k.Severity); ok {
 		long := fs.Windows.Span(e.Rule.Long).Counts(k.Objective)
 		a.Rule, a.Threshold = e.Rule.Name, e.Rule.Factor
-		a.LongWindowMs, a.LongBurnRate = ms(e.Rule.Long), e.LongRate
-		a.ShortWindowMs, a.ShortBurnRate = ms(e.Rule.Short), e.ShortRate
+		a.LongWindowMs, a.LongBurnRate = ms(e.Rule.Long), Finite(e.LongRate)
+		a.ShortWindowMs, a.ShortBurnRate = ms(e.Rule.Short), Finite(e.ShortRate)
 		a.Bad, a.Total = long.Bad(), long.Total
 		a.Summary = fmt.Sprintf("%s %s burning its error budget at %s over %s (threshold %s)",
 			k.Flow, k.Objective, rate(e.LongRate), window(a.LongWindowMs), rate(e.Rule.Factor))

@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -92,15 +93,25 @@ func Assess(f slo.Flow, w flowmetrics.Windows, rules []burnrate.Rule, nd NoDataR
 
 func ms(d time.Duration) int64 { return d.Milliseconds() }
 
-func ruleRates(evals []burnrate.Evaluation) []RuleRate {
+// RuleRates reports each evaluation for people (pages, the ops snapshot).
+func RuleRates(evals []burnrate.Evaluation) []RuleRate {
 	out := make([]RuleRate, len(evals))
 	for i, e := range evals {
 		out[i] = RuleRate{
 			Rule: e.Rule.Name, Severity: e.Rule.Severity, Threshold: e.Rule.Factor,
-			LongWindowMs: ms(e.Rule.Long), LongBurnRate: e.LongRate,
-			ShortWindowMs: ms(e.Rule.Short), ShortBurnRate: e.ShortRate,
+			LongWindowMs: ms(e.Rule.Long), LongBurnRate: Finite(e.LongRate),
+			ShortWindowMs: ms(e.Rule.Short), ShortBurnRate: Finite(e.ShortRate),
 			Firing: e.Firing, LowTraffic: e.LowTraffic,
 		}
 	}
 	return out
+}
+
+// Finite caps a burn rate at 1e100 so that JSON and DynamoDB can carry it: a target of
+// 100% (which the catalogue refuses) would make any error burn infinitely fast.
+func Finite(f float64) float64 {
+	if math.IsNaN(f) {
+		return 0
+	}
+	return math.Min(f, 1e100)
 }

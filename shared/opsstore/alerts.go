@@ -79,14 +79,9 @@ type alertItem struct {
 
 func stateSK(k alert.Key) string { return k.Flow + "#" + k.Objective + "#" + string(k.Severity) }
 
-// finite keeps a burn rate storable: DynamoDB numbers have no infinity (a target of 100%
-// would give one) and stop at 1e125.
-func finite(f float64) float64 {
-	if math.IsNaN(f) {
-		return 0
-	}
-	return math.Max(-1e100, math.Min(f, 1e100))
-}
+// finite keeps a number storable: DynamoDB numbers have no infinity or NaN and stop at
+// 1e125.
+func finite(f float64) float64 { return math.Max(-1e100, alert.Finite(f)) }
 
 func itemOf(a alert.Alert) alertItem {
 	it := alertItem{

@@ -1,0 +1,156 @@
+package flowmetrics_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
+	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/slo"
+)
+
+var now = time.Date(2026, 11, 28, 9, 25, 30, 0, time.UTC)
+
+func newHandler(t *testing.T, db dynamo.API) (http.Handler, *opsstore.Store) {
+	t.Helper()
+	cat, err := slo.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := opsstore.New(db, dynamotest.OpsTable)
+	clock := func() time.Time { return now }
+	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: clock}
+	return flowmetrics.Handler(svc, slog.New(slog.DiscardHandler), clock), store
+}
+
+func event(flow string, latency float64, outcome string, at time.Time) string {
+	return fmt.Sprintf(`{"flow":%q,"latency_ms":%v,"outcome":%q,"at":%q}`, flow, latency, outcome, at.Format(time.RFC3339))
+}
+
+func events(es ...string) string { return `{"events":[` + strings.Join(es, ",") + `]}` }
+
+func serve(h http.Handler, body string, claims map[string]string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httpapitest.NewRequest(http.MethodPost, "/metrics/flows", strings.NewReader(body), claims))
+	return rec
+}
+
+func TestIngestHandler(t *testing.T) {
+	user := httpapitest.Claims("user-1")
+	ok := event("today_load", 420, "ok", now.Add(-time.Minute))
+	many := func(n int) string {
+		es := make([]string, n)
+		for i := range es {
+			es[i] = `{}`
+		}
+		return events(es...)
+	}
+	tests := []struct {
+		name       string
+		body       string
+		claims     map[string]string
+		wantStatus int
+		wantBody   string // JSON, compared exactly (for 200) or the error code and message
+	}{
+		{"all accepted", events(ok, event("create_task", 900, "error", now)), user, 200, `{"accepted":2,"rejected":[]}`},
+		{"each event judged on its own", events(ok, event("checkout", 1, "ok", now), ok, event("undo", -5, "ok", now.Add(-25*time.Hour))), user, 200,
+			`{"accepted":2,"rejected":[{"index":1,"reason":"flow: unknown flow \"checkout\" (known: today_load, create_task, execute_intent, undo)"},` +
+				`{"index":3,"reason":"latency_ms: must not be negative; at: more than 24h0m0s in the past"}]}`},
+		{"every event rejected is still 200", events(`{"flow":"undo"}`), user, 200,
+			`{"accepted":0,"rejected":[{"index":0,"reason":"latency_ms: required; outcome: required; at: required"}]}`},
+		{"an event of the wrong type is rejected, not the body", events(`"x"`, ok), user, 200,
+			`{"accepted":1,"rejected":[{"index":0,"reason":"event: must be a JSON object"}]}`},
+		{"empty list", `{"events":[]}`, user, 200, `{"accepted":0,"rejected":[]}`},
+		{"exactly 500 events", many(500), user, 200, ""},
+		{"501 events", many(501), user, 400, `invalid_request|events: at most 500 events per request, got 501`},
+		{"missing events", `{"evnts":[]}`, user, 400, `invalid_request|events: required: a list of up to 500 events`},
+		{"null events", `{"events":null}`, user, 400, `invalid_request|events: required: a list of up to 500 events`},
+		{"events not a list", `{"events":{"flow":"undo"}}`, user, 400, `invalid_request|events: must be an array, not object`},
+		{"invalid JSON", `{"events":[`, user, 400, `invalid_request|body: truncated JSON`},
+		{"not an object", `[1]`, user, 400, `invalid_request|body: must be a JSON object`},
+		{"empty body", ``, user, 400, `invalid_request|body: a JSON object is required`},
+		{"over 64 KiB", `{"events":[],"pad":"` + strings.Repeat("x", 64<<10) + `"}`, user, 413, `payload_too_large|body: larger than 65536 bytes`},
+		{"no identity", events(ok), nil, 401, `unauthorized|no identity: the request carries no authorizer claims`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, _ := newHandler(t, dynamotest.New(t))
+			rec := serve(h, tt.body, tt.claims)
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", rec.Code, tt.wantStatus, rec.Body)
+			}
+			got := strings.TrimSpace(rec.Body.String())
+			if tt.wantStatus == 200 {
+				if tt.wantBody != "" && got != tt.wantBody {
+					t.Errorf("body =\n%s\nwant\n%s", got, tt.wantBody)
+				}
+				return
+			}
+			var e struct {
+				Error struct{ Code, Message, RequestID string } `json:"error"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil {
+				t.Fatal(err)
+			}
+			code, msg, _ := strings.Cut(tt.wantBody, "|")
+			if e.Error.Code != code || e.Error.Message != msg {
+				t.Errorf("error = %s: %s, want %s: %s", e.Error.Code, e.Error.Message, code, msg)
+			}
+		})
+	}
+}
+
+func TestIngestHandlerCountsAcceptedEvents(t *testing.T) {
+	h, store := newHandler(t, dynamotest.New(t))
+	rec := serve(h, events(
+		event("create_task", 200, "ok", now),
+		event("create_task", 900, "ok", now),   // slow
+		event("create_task", 100, "error", now), // failed
+		event("create_task", 100, "bogus", now), // rejected: not counted
+	), httpapitest.Claims("user-1"))
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	for _, res := range []flowmetrics.Resolution{flowmetrics.Minute, flowmetrics.Hour, flowmetrics.Day} {
+		pts, err := store.Buckets(context.Background(), "create_task", res, res.Start(now), res.Start(now))
+		if err != nil || len(pts) != 1 {
+			t.Fatalf("%s buckets = %v, %v", res, pts, err)
+		}
+		b := pts[0]
+		if b.Total != 3 || b.Good["latency"] != 2 || b.Good["availability"] != 2 {
+			t.Errorf("%s bucket = total %d, good %v; want 3 events, 2 fast, 2 ok", res, b.Total, b.Good)
+		}
+	}
+}
+
+// throttled fails every write as DynamoDB does when it throttles.
+type throttled struct{ dynamo.API }
+
+func (throttled) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	return nil, &types.ProvisionedThroughputExceededException{Message: new(string)}
+}
+
+func TestIngestHandlerStoreUnavailable(t *testing.T) {
+	h, _ := newHandler(t, throttled{dynamotest.New(t)})
+	rec := serve(h, events(event("undo", 5, "ok", now)), httpapitest.Claims("user-1"))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("status %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if b, _ := io.ReadAll(rec.Body); strings.Contains(string(b), "Throughput") {
+		t.Errorf("the 503 body leaks the cause: %s", b)
+	}
+}

@@ -1,0 +1,174 @@
+package ops
+
+import (
+	"context"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/slo"
+)
+
+// States reads the alert states.
+type States interface {
+	States(ctx context.Context) ([]alert.State, error)
+}
+
+// Service answers the ops routes.
+type Service struct {
+	Catalog slo.Catalog
+	Rules   []burnrate.Rule
+	NoData  alert.NoDataRule
+	Metrics flowmetrics.Reader
+	States  States
+	Records alert.Records
+	Now     func() time.Time
+}
+
+// Snapshot is the SLO snapshot of every flow.
+type Snapshot struct {
+	GeneratedAt       time.Time      `json:"generated_at"`
+	SLOVersion        int            `json:"slo_version"`
+	BudgetingWindowMs int64          `json:"budgeting_window_ms"`
+	Flows             []FlowSnapshot `json:"flows"`
+}
+
+// FlowSnapshot is one flow.
+type FlowSnapshot struct {
+	Flow        string              `json:"flow"`
+	Description string              `json:"description"`
+	Latency     LatencySnapshot     `json:"latency_ms"`
+	NoData      AlertRef            `json:"no_data"`
+	Objectives  []ObjectiveSnapshot `json:"objectives"`
+}
+
+// LatencySnapshot holds the latency quantiles of the last hour and of the budgeting window.
+type LatencySnapshot struct {
+	LastHour     Quantiles `json:"last_hour"`
+	BudgetWindow Quantiles `json:"budget_window"`
+}
+
+// Quantiles are nearest-rank quantiles in ms (within 1%), null without events.
+type Quantiles struct {
+	Count uint64   `json:"count"`
+	P50   *float64 `json:"p50"`
+	P95   *float64 `json:"p95"`
+	P99   *float64 `json:"p99"`
+}
+
+// ObjectiveSnapshot is one objective of a flow.
+type ObjectiveSnapshot struct {
+	Objective   string  `json:"objective"`
+	Kind        string  `json:"kind"`
+	Target      float64 `json:"target"`
+	ThresholdMs *int64  `json:"threshold_ms"`
+	// Attainment is good/total over the budgeting window, null without events.
+	Attainment      *float64            `json:"attainment"`
+	Good            uint64              `json:"good"`
+	Total           uint64              `json:"total"`
+	BudgetRemaining float64             `json:"budget_remaining"`
+	Windows         []WindowSnapshot    `json:"windows"`
+	Rules           []alert.RuleRate    `json:"rules"`
+	Alerts          map[string]AlertRef `json:"alerts"`
+	Runbook         string              `json:"runbook"`
+}
+
+// WindowSnapshot is the current burn rate over one window.
+type WindowSnapshot struct {
+	WindowMs int64   `json:"window_ms"`
+	Good     uint64  `json:"good"`
+	Total    uint64  `json:"total"`
+	BurnRate float64 `json:"burn_rate"`
+}
+
+// AlertRef is the state of one alert key: "ok", or "firing" with its incident.
+type AlertRef struct {
+	State   string     `json:"state"`
+	AlertID string     `json:"alert_id,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
+}
+
+// Snapshot reads every flow's windows and alert states.
+func (s *Service) Snapshot(ctx context.Context) (Snapshot, error) {
+	now := s.Now().UTC()
+	states, err := s.States.States(ctx)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	refs := map[alert.Key]AlertRef{}
+	for _, st := range states {
+		if st.Alert.State == alert.Firing {
+			since := st.Alert.TriggeredAt
+			refs[st.Alert.Key()] = AlertRef{State: string(alert.Firing), AlertID: st.Alert.ID, Since: &since}
+		}
+	}
+	ref := func(k alert.Key) AlertRef {
+		if r, ok := refs[k]; ok {
+			return r
+		}
+		return AlertRef{State: "ok"}
+	}
+	windows := alert.Windows(s.Rules, s.NoData)
+	out := Snapshot{GeneratedAt: now, SLOVersion: s.Catalog.Version, BudgetingWindowMs: s.Catalog.BudgetingWindow.Milliseconds(), Flows: []FlowSnapshot{}}
+	for _, f := range s.Catalog.Flows {
+		w, err := flowmetrics.Read(ctx, s.Metrics, flowmetrics.Query{Flow: f.Name, Now: now, Windows: windows, Budget: s.Catalog.BudgetingWindow})
+		if err != nil {
+			return Snapshot{}, err
+		}
+		fs := alert.Assess(f, w, s.Rules, s.NoData)
+		flow := FlowSnapshot{
+			Flow: f.Name, Description: f.Description,
+			Latency: LatencySnapshot{LastHour: quantiles(w.Span(time.Hour)), BudgetWindow: quantiles(w.Budget)},
+			NoData:  ref(alert.Key{Flow: f.Name, Objective: alert.NoData, Severity: burnrate.Ticket}),
+		}
+		for _, o := range fs.Objectives {
+			obj := ObjectiveSnapshot{
+				Objective: o.Objective.Name, Kind: string(o.Objective.Kind), Target: o.Objective.Target,
+				Good: o.Budget.Good, Total: o.Budget.Total, BudgetRemaining: o.BudgetRemaining,
+				Rules: alert.RuleRates(o.Evals), Runbook: o.Objective.Runbook,
+				Alerts: map[string]AlertRef{
+					string(burnrate.Page):   ref(alert.Key{Flow: f.Name, Objective: o.Objective.Name, Severity: burnrate.Page}),
+					string(burnrate.Ticket): ref(alert.Key{Flow: f.Name, Objective: o.Objective.Name, Severity: burnrate.Ticket}),
+				},
+			}
+			if o.Objective.Kind == slo.Latency {
+				ms := o.Objective.Threshold.Milliseconds()
+				obj.ThresholdMs = &ms
+			}
+			if o.Budget.Total > 0 {
+				a := float64(o.Budget.Good) / float64(o.Budget.Total)
+				obj.Attainment = &a
+			}
+			for _, d := range windows {
+				c := w.Span(d).Counts(o.Objective.Name)
+				obj.Windows = append(obj.Windows, WindowSnapshot{WindowMs: d.Milliseconds(), Good: c.Good, Total: c.Total,
+					BurnRate: alert.Finite(burnrate.BurnRate(c, o.Objective.Target))})
+			}
+			flow.Objectives = append(flow.Objectives, obj)
+		}
+		out.Flows = append(out.Flows, flow)
+	}
+	return out, nil
+}
+
+func quantiles(b flowmetrics.Bucket) Quantiles {
+	sk := b.Sketch()
+	q := Quantiles{Count: sk.Count()}
+	if q.Count == 0 {
+		return q
+	}
+	p := func(x float64) *float64 { v := sk.Quantile(x); return &v }
+	q.P50, q.P95, q.P99 = p(0.50), p(0.95), p(0.99)
+	return q
+}
+
+// Alerts lists incidents newest first.
+func (s *Service) Alerts(ctx context.Context, state alert.Status, limit int) ([]alert.Alert, error) {
+	return s.Records.List(ctx, state, limit)
+}
+
+// Ack acknowledges an incident (see alert.Ack).
+func (s *Service) Ack(ctx context.Context, id, by string, verdict *string) (alert.Alert, error) {
+	return alert.Ack(ctx, s.Records, id, by, verdict, s.Now())
+}
