@@ -118,7 +118,7 @@ func TestIngestHandlerCountsAcceptedEvents(t *testing.T) {
 	h, store := newHandler(t, dynamotest.New(t))
 	rec := serve(h, events(
 		event("create_task", 200, "ok", now),
-		event("create_task", 900, "ok", now),   // slow
+		event("create_task", 900, "ok", now),    // slow
 		event("create_task", 100, "error", now), // failed
 		event("create_task", 100, "bogus", now), // rejected: not counted
 	), httpapitest.Claims("user-1"))

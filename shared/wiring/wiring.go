@@ -46,6 +46,9 @@ func Functions() map[string]Builder {
 		"TasksFunction":         Tasks,
 		"ExecuteIntentFunction": ExecuteIntent,
 		"UndoFunction":          Undo,
+		"FlowMetricsFunction":   FlowMetrics,
+		"BurnRateCheckFunction": BurnRateCheck,
+		"OpsFunction":           Ops,
 	}
 }
 

@@ -1,0 +1,105 @@
+package wiring
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/alertsns"
+	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/ops"
+	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/slo"
+)
+
+// Environment variables of the reliability functions, set by template.yaml.
+const (
+	// EnvAlertTopicARN is the topic pages and tickets go to.
+	EnvAlertTopicARN = "ALERT_TOPIC_ARN"
+	// EnvAckBaseURL is the API's base URL, for the ack link in a page.
+	EnvAckBaseURL = "ACK_BASE_URL"
+	// EnvRunbookBaseURL, when set, turns runbook paths into links.
+	EnvRunbookBaseURL = "RUNBOOK_BASE_URL"
+)
+
+// catalog parses the embedded SLO catalogue; a broken one fails INIT with every problem
+// named, rather than running without alerts.
+func catalog() (slo.Catalog, error) {
+	c, err := slo.Default()
+	if err != nil {
+		return slo.Catalog{}, fmt.Errorf("SLO catalogue: %w", err)
+	}
+	return c, nil
+}
+
+func opsStore(d Deps) (*opsstore.Store, slo.Catalog, error) {
+	table, err := required(d, EnvOpsTable)
+	if err != nil {
+		return nil, slo.Catalog{}, err
+	}
+	cat, err := catalog()
+	if err != nil {
+		return nil, slo.Catalog{}, err
+	}
+	return opsstore.New(d.DynamoDB, table), cat, nil
+}
+
+// FlowMetrics builds FlowMetricsFunction.
+func FlowMetrics(d Deps) (any, error) {
+	store, cat, err := opsStore(d)
+	if err != nil {
+		return nil, err
+	}
+	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: d.Now}
+	return httpadapter.NewV2(flowmetrics.Handler(svc, d.Log, d.Now)).ProxyWithContext, nil
+}
+
+// BurnRateCheck builds BurnRateCheckFunction, a scheduled function. The windows end at the
+// injected clock's now, not at the event's time: a retried or delayed invocation should
+// judge the present (see package alert).
+func BurnRateCheck(d Deps) (any, error) {
+	store, cat, err := opsStore(d)
+	if err != nil {
+		return nil, err
+	}
+	topicARN, err := required(d, EnvAlertTopicARN)
+	if err != nil {
+		return nil, err
+	}
+	c := &alert.Checker{
+		Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
+		Metrics: store, Store: store,
+		Publisher:    &alertsns.Publisher{SNS: d.SNS, TopicARN: topicARN},
+		Links:        alert.Links{AckBaseURL: d.Getenv(EnvAckBaseURL), RunbookBaseURL: d.Getenv(EnvRunbookBaseURL)},
+		ResolveAfter: alert.DefaultResolveAfter,
+		Now:          d.Now, NewID: d.NewID, Log: d.Log,
+	}
+	return func(ctx context.Context, e events.EventBridgeEvent) error {
+		rep, err := c.Run(ctx)
+		log := d.Log.With("event_id", e.ID, "scheduled_for", e.Time, "flows", rep.Flows, "triggered", rep.Triggered,
+			"resolved", rep.Resolved, "published", rep.Published, "firing", rep.Firing)
+		if err != nil {
+			// Returned, not swallowed: the invocation fails, lands in the dead-letter
+			// queue, and the next run delivers what this one could not.
+			log.Error("burn-rate check failed", "err", err)
+			return err
+		}
+		log.Info("burn-rate check")
+		return nil
+	}, nil
+}
+
+// Ops builds OpsFunction.
+func Ops(d Deps) (any, error) {
+	store, cat, err := opsStore(d)
+	if err != nil {
+		return nil, err
+	}
+	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
+		Metrics: store, States: store, Records: store, Now: d.Now}
+	return httpadapter.NewV2(ops.Handler(svc, d.Log, d.Now)).ProxyWithContext, nil
+}
