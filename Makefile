@@ -55,8 +55,11 @@ build-%:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
+# `make test` runs every fuzz target's seed corpus; this explores further.
+FUZZTIME ?= 1m
 fuzz:
-	@echo "fuzz targets run longer with: go test -run='^$$' -fuzz=<Target> -fuzztime=2m ./<package>"
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./shared/command/
+	$(GO) test -run='^$$' -fuzz='^FuzzExecuteBody$$' -fuzztime=$(FUZZTIME) ./shared/execute/
 
 # What the contract and end-to-end tiers need beyond Go: moto_server (a
 # Python package) and the Lambda Runtime Interface Emulator (a Go module).

@@ -148,8 +148,11 @@ func TestConfirmGate(t *testing.T) {
 	if _, err := e.Execute(ctx, "alice", "del-1", del("tax return", token)); apperr.CodeOf(err) != apperr.ConfirmationRequired {
 		t.Errorf("token of another intent: %v, want 428", err)
 	}
-	if _, err := e.Execute(ctx, "bob", "del-1", del("old draft", token)); apperr.CodeOf(err) != apperr.NotFound {
-		t.Errorf("bob with alice's token: %v, want 404 (bob has no such task)", err)
+	if _, err := e.Execute(ctx, "bob", "bob-create", createTask("old draft")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Execute(ctx, "bob", "del-1", del("old draft", token)); apperr.CodeOf(err) != apperr.ConfirmationRequired {
+		t.Errorf("bob with alice's token for the same intent: %v, want 428", err)
 	}
 	if _, err := e.Execute(ctx, "alice", "del-1", del("old draft", "forged-token")); apperr.CodeOf(err) != apperr.ConfirmationRequired {
 		t.Errorf("forged token: %v, want 428", err)
