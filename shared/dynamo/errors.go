@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -60,6 +61,7 @@ func Transient(err error) bool {
 		netErr     net.Error
 		respErr    *smithyhttp.ResponseError
 		apiErr     smithy.APIError
+		quota      ratelimit.QuotaExceededError
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
@@ -70,7 +72,7 @@ func Transient(err error) bool {
 		return true
 	case errors.As(err, &apiErr) && (apiErr.ErrorCode() == "ThrottlingException" || apiErr.ErrorFault() == smithy.FaultServer):
 		return true
-	case errors.As(err, &netErr):
+	case errors.As(err, &netErr), errors.As(err, &quota):
 		return true
 	}
 	// A retryer that gave up wraps the last error; the checks above see
