@@ -2,6 +2,7 @@ package opsstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -57,32 +58,28 @@ const maxAddsPerUpdate = 100
 // writeConcurrency bounds the UpdateItem calls of one batch in flight at once.
 const writeConcurrency = 8
 
-// Add adds each delta to its bucket with UpdateItem ADD: no read, no condition.
+// Add adds each delta to its bucket with UpdateItem ADD: no read, no condition. Buckets are
+// written concurrently; the updates of one bucket (a wide sketch takes several) one after
+// the other, so they never contend for the same item.
 func (s *Store) Add(ctx context.Context, deltas []flowmetrics.Delta) error {
-	var updates []*dynamodb.UpdateItemInput
-	for _, d := range deltas {
-		updates = append(updates, s.bucketUpdates(d)...)
-	}
 	sem := make(chan struct{}, writeConcurrency)
-	errs := make([]error, len(updates))
+	errs := make([]error, len(deltas))
 	var wg sync.WaitGroup
-	for i, in := range updates {
+	for i, d := range deltas {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if _, err := s.DB.UpdateItem(ctx, in); err != nil {
-				errs[i] = dynamo.Wrap(err)
+			for _, in := range s.bucketUpdates(d) {
+				if _, err := s.DB.UpdateItem(ctx, in); err != nil {
+					errs[i] = dynamo.Wrap(err)
+					return
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // bucketUpdates splits one delta into updates of at most maxAddsPerUpdate counters.

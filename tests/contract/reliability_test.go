@@ -1,0 +1,173 @@
+//go:build contract
+
+package contract
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/alertsns"
+	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/opsstore/opsstoretest"
+	"github.com/lucian-app/phase12/shared/slo"
+)
+
+func TestOpsStoreOnMoto(t *testing.T) {
+	db, table := newDynamo(t)
+	opsstoretest.Run(t, db, table)
+}
+
+// snsEnvelope is what SNS delivers to an SQS subscriber without raw message delivery.
+type snsEnvelope struct {
+	Type              string
+	TopicArn          string
+	Subject           string
+	Message           string
+	MessageAttributes map[string]struct{ Type, Value string }
+}
+
+// alertQueue creates a topic and a queue subscribed to it (raw delivery off, as an
+// operator would subscribe a paging integration) and returns the topic ARN, a receive
+// function and the SNS client.
+func alertQueue(t *testing.T) (string, func() []snsEnvelope, *sns.Client) {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := moto.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
+	name := sanitize(fmt.Sprintf("alerts-%d-%s", time.Now().UnixNano(), t.Name()))
+	if len(name) > 80 {
+		name = name[:80]
+	}
+	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
+		Endpoint: aws.String(attrs.Attributes["QueueArn"])}); err != nil {
+		t.Fatal(err)
+	}
+	receive := func() []snsEnvelope {
+		t.Helper()
+		var out []snsEnvelope
+		for {
+			msgs, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(msgs.Messages) == 0 {
+				return out
+			}
+			for _, m := range msgs.Messages {
+				var env snsEnvelope
+				if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
+					t.Fatalf("SQS body is not an SNS envelope: %v\n%s", err, aws.ToString(m.Body))
+				}
+				out = append(out, env)
+				if _, err := sqsc.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return aws.ToString(topic.TopicArn), receive, snsc
+}
+
+// TestPageArrivesOnSubscribedQueue runs the burn-rate check against moto's DynamoDB and
+// SNS, and reads the page from an SQS queue subscribed to the topic.
+func TestPageArrivesOnSubscribedQueue(t *testing.T) {
+	ctx := context.Background()
+	db, table := newDynamo(t)
+	topicARN, receive, snsc := alertQueue(t)
+	cat, err := slo.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	store := opsstore.New(db, table)
+	c := &alert.Checker{
+		Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
+		Metrics: store, Store: store, Publisher: &alertsns.Publisher{SNS: snsc, TopicARN: topicARN},
+		Links:        alert.Links{AckBaseURL: "https://api.example.com"},
+		ResolveAfter: alert.DefaultResolveAfter, Now: clock, NewID: ids.Sequence("A"),
+		Log: slog.New(slog.DiscardHandler),
+	}
+	ingest := &flowmetrics.Service{Catalog: cat, Writer: store, Now: clock}
+
+	// create_task fails one request in five for ten minutes: a page (and a ticket).
+	for range 10 {
+		var raw []json.RawMessage
+		for i := range 100 {
+			outcome := "ok"
+			if i%5 == 0 {
+				outcome = "error"
+			}
+			raw = append(raw, json.RawMessage(fmt.Sprintf(`{"flow":"create_task","latency_ms":150,"outcome":%q,"at":%q}`,
+				outcome, now.Add(-time.Second).Format(time.RFC3339))))
+		}
+		if res, err := ingest.Ingest(ctx, raw); err != nil || res.Accepted != 100 {
+			t.Fatalf("ingest: %+v %v", res, err)
+		}
+		if _, err := c.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Minute)
+	}
+
+	got := receive()
+	var pages []snsEnvelope
+	for _, env := range got {
+		if env.MessageAttributes["severity"].Value == "page" {
+			pages = append(pages, env)
+		}
+	}
+	if len(pages) != 1 {
+		t.Fatalf("pages on the queue = %d (of %d messages), want exactly 1: %+v", len(pages), len(got), got)
+	}
+	p := pages[0]
+	if p.Type != "Notification" || p.TopicArn != topicARN {
+		t.Errorf("envelope Type %q TopicArn %q", p.Type, p.TopicArn)
+	}
+	want := map[string]string{
+		"severity": "page", "flow": "create_task", "objective": "availability", "action": "trigger",
+		"dedup_key": "phase12/create_task/availability/page", "alert_id": "A0001",
+	}
+	for k, v := range want {
+		if a := p.MessageAttributes[k]; a.Value != v || a.Type != "String" {
+			t.Errorf("MessageAttributes[%s] = %+v, want String %q", k, a, v)
+		}
+	}
+	if !strings.HasPrefix(p.Subject, "[PAGE] create_task availability") {
+		t.Errorf("Subject = %q", p.Subject)
+	}
+	for _, s := range []string{"docs/runbooks/create_task-availability.md", "https://api.example.com/ops/alerts/A0001/ack", "bad of"} {
+		if !strings.Contains(p.Message, s) {
+			t.Errorf("page body lacks %q:\n%s", s, p.Message)
+		}
+	}
+}
