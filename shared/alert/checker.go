@@ -67,16 +67,15 @@ func (c *Checker) Run(ctx context.Context) (Report, error) {
 	var errs []error
 	conds := map[Key]condition{}
 	unread := map[string]bool{}
-	windows := Windows(c.Rules, c.NoData)
-	for _, f := range c.Catalog.Flows {
-		w, err := flowmetrics.Read(ctx, c.Metrics, flowmetrics.Query{Flow: f.Name, Now: now, Windows: windows, Budget: c.Catalog.BudgetingWindow})
-		if err != nil {
-			errs = append(errs, err)
+	statuses, readErrs := AssessAll(ctx, c.Metrics, c.Catalog, c.Rules, c.NoData, now)
+	for i, f := range c.Catalog.Flows {
+		if readErrs[i] != nil {
+			errs = append(errs, readErrs[i])
 			unread[f.Name] = true
 			continue
 		}
 		rep.Flows++
-		fs := Assess(f, w, c.Rules, c.NoData)
+		fs := statuses[i]
 		for _, o := range fs.Objectives {
 			for _, sev := range []burnrate.Severity{burnrate.Page, burnrate.Ticket} {
 				_, firing := o.Firing(sev)

@@ -1,8 +1,10 @@
 package alert
 
 import (
+	"context"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/burnrate"
@@ -114,4 +116,33 @@ func Finite(f float64) float64 {
 		return 0
 	}
 	return math.Min(f, 1e100)
+}
+
+// readConcurrency bounds the flows read at once: each read is a handful of Queries, and
+// one at a time they would add up to a second or more for twenty flows.
+const readConcurrency = 8
+
+// AssessAll reads every flow of the catalogue (concurrently) and assesses it. The result has
+// one entry per flow, in catalogue order; a flow whose read failed has its error instead.
+func AssessAll(ctx context.Context, r flowmetrics.Reader, cat slo.Catalog, rules []burnrate.Rule, nd NoDataRule, now time.Time) ([]FlowStatus, []error) {
+	statuses := make([]FlowStatus, len(cat.Flows))
+	errs := make([]error, len(cat.Flows))
+	windows := Windows(rules, nd)
+	sem := make(chan struct{}, readConcurrency)
+	var wg sync.WaitGroup
+	for i, f := range cat.Flows {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			w, err := flowmetrics.Read(ctx, r, flowmetrics.Query{Flow: f.Name, Now: now, Windows: windows, Budget: cat.BudgetingWindow})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			statuses[i] = Assess(f, w, rules, nd)
+		}()
+	}
+	wg.Wait()
+	return statuses, errs
 }

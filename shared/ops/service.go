@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/alert"
@@ -111,12 +112,13 @@ func (s *Service) Snapshot(ctx context.Context) (Snapshot, error) {
 	}
 	windows := alert.Windows(s.Rules, s.NoData)
 	out := Snapshot{GeneratedAt: now, SLOVersion: s.Catalog.Version, BudgetingWindowMs: s.Catalog.BudgetingWindow.Milliseconds(), Flows: []FlowSnapshot{}}
-	for _, f := range s.Catalog.Flows {
-		w, err := flowmetrics.Read(ctx, s.Metrics, flowmetrics.Query{Flow: f.Name, Now: now, Windows: windows, Budget: s.Catalog.BudgetingWindow})
-		if err != nil {
-			return Snapshot{}, err
-		}
-		fs := alert.Assess(f, w, s.Rules, s.NoData)
+	statuses, errs := alert.AssessAll(ctx, s.Metrics, s.Catalog, s.Rules, s.NoData, now)
+	if err := errors.Join(errs...); err != nil {
+		return Snapshot{}, err
+	}
+	for i, f := range s.Catalog.Flows {
+		fs := statuses[i]
+		w := fs.Windows
 		flow := FlowSnapshot{
 			Flow: f.Name, Description: f.Description,
 			Latency: LatencySnapshot{LastHour: quantiles(w.Span(time.Hour)), BudgetWindow: quantiles(w.Budget)},
