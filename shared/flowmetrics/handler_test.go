@@ -25,7 +25,7 @@ import (
 
 var now = time.Date(2026, 11, 28, 9, 25, 30, 0, time.UTC)
 
-func newHandler(t *testing.T, db dynamo.API) (http.Handler, *opsstore.Store) {
+func newHandler(t testing.TB, db dynamo.API) (http.Handler, *opsstore.Store) {
 	t.Helper()
 	cat, err := slo.Default()
 	if err != nil {
@@ -152,5 +152,25 @@ func TestIngestHandlerStoreUnavailable(t *testing.T) {
 	}
 	if b, _ := io.ReadAll(rec.Body); strings.Contains(string(b), "Throughput") {
 		t.Errorf("the 503 body leaks the cause: %s", b)
+	}
+}
+
+// TestIngestWritesWithoutReading: a batch costs one UpdateItem per bucket it touches and no
+// read, whatever was stored before.
+func TestIngestWritesWithoutReading(t *testing.T) {
+	db := dynamotest.Count(dynamotest.New(t))
+	h, _ := newHandler(t, db)
+	body := batch() // 500 events, 4 flows, minutes 09:20 to 09:25: 4 x (6 + 1 + 1) buckets
+	for round := range 3 {
+		db.Reset()
+		if rec := serve(h, body, httpapitest.Claims("user-1")); rec.Code != 200 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if got, want := db.Calls("UpdateItem"), 32; got != want {
+			t.Errorf("round %d: UpdateItem calls = %d, want %d", round, got, want)
+		}
+		if got := db.Calls("") - db.Calls("UpdateItem"); got != 0 {
+			t.Errorf("round %d: %d other calls, want none (no read before write)", round, got)
+		}
 	}
 }
