@@ -1,0 +1,170 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/lucian-app/phase12/tests/harness"
+)
+
+// TestControlTowerUnderEmulator: flow events in through FlowMetricsFunction, a scheduled
+// BurnRateCheckFunction run that pages through SNS (read from a subscribed SQS queue), and
+// the ops routes seeing and acknowledging the incident: the three built bootstraps, the
+// sample events, moto behind them.
+func TestControlTowerUnderEmulator(t *testing.T) {
+	ctx := context.Background()
+	table := "OpsTable-e2e-reliability"
+	ensureTables(t, table)
+	cfg, err := moto.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
+	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("AlertTopic-e2e")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("pages-e2e")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qa, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
+		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
+		Endpoint: aws.String(qa.Attributes["QueueArn"])}); err != nil {
+		t.Fatal(err)
+	}
+
+	ingest := startFunction(t, "flow-metrics", "OPS_TABLE="+table)
+	check := startFunction(t, "burn-rate-check", "OPS_TABLE="+table, "ALERT_TOPIC_ARN="+aws.ToString(topic.TopicArn),
+		"ACK_BASE_URL=https://api.example.com")
+	ops := startFunction(t, "ops", "OPS_TABLE="+table)
+
+	// The sample as it is: four events, one of an unknown flow; the others' times are
+	// fixed in the file, so whether they count depends on today's date. Only the shape is
+	// checked.
+	status, body, _ := invokeHTTP(t, ingest, loadEvent(t, "flow-metrics.json"))
+	rejected, _ := body["rejected"].([]any)
+	if accepted, _ := body["accepted"].(float64); status != 200 || int(accepted)+len(rejected) != 4 || len(rejected) == 0 {
+		t.Fatalf("sample ingest: %d %v", status, body)
+	}
+
+	// A total outage of create_task, reported now (the functions use the real clock).
+	e := loadEvent(t, "flow-metrics.json")
+	var es []string
+	for range 200 {
+		es = append(es, fmt.Sprintf(`{"flow":"create_task","latency_ms":90,"outcome":"error","at":%q}`, time.Now().UTC().Format(time.RFC3339)))
+	}
+	e.Body = `{"events":[` + strings.Join(es, ",") + `]}`
+	e.Headers["content-length"] = fmt.Sprint(len(e.Body))
+	if status, body, _ := invokeHTTP(t, ingest, e); status != 200 || body["accepted"] != float64(200) {
+		t.Fatalf("ingest: %d %v", status, body)
+	}
+
+	scheduled := loadScheduled(t, "burn-rate-check.json")
+	for range 2 { // the second run must not page again
+		out, err := check.Invoke(scheduled)
+		if err != nil || string(out) != "null" {
+			t.Fatalf("burn-rate check: %s %v", out, err)
+		}
+	}
+	var pages []map[string]any
+	for {
+		msgs, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs.Messages) == 0 {
+			break
+		}
+		for _, m := range msgs.Messages {
+			var env map[string]any
+			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
+				t.Fatal(err)
+			}
+			attrs, _ := env["MessageAttributes"].(map[string]any)
+			if sev, _ := attrs["severity"].(map[string]any); sev["Value"] == "page" {
+				pages = append(pages, attrs)
+			}
+			_, _ = sqsc.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	if len(pages) != 1 {
+		t.Fatalf("pages = %d, want exactly 1 after two runs: %v", len(pages), pages)
+	}
+	value := func(name string) string {
+		v, _ := pages[0][name].(map[string]any)
+		s, _ := v["Value"].(string)
+		return s
+	}
+	if value("flow") != "create_task" || value("objective") != "availability" || value("action") != "trigger" ||
+		value("dedup_key") != "phase12/create_task/availability/page" {
+		t.Errorf("page attributes = %v", pages[0])
+	}
+	alertID := value("alert_id")
+
+	status, body, _ = invokeHTTP(t, ops, loadEvent(t, "ops-alerts.json"))
+	alerts, _ := body["alerts"].([]any)
+	found := false
+	for _, a := range alerts {
+		if a.(map[string]any)["id"] == alertID {
+			found = true
+		}
+	}
+	if status != 200 || !found {
+		t.Errorf("GET /ops/alerts?state=firing: %d %v, want alert %s listed", status, body, alertID)
+	}
+
+	if status, body, _ = invokeHTTP(t, ops, loadEvent(t, "ops-ack.json")); status != 404 {
+		t.Errorf("ack of the sample's id: %d %v, want 404", status, body)
+	}
+	ack := loadEvent(t, "ops-ack.json")
+	ack.RawPath = "/ops/alerts/" + alertID + "/ack"
+	ack.RequestContext.HTTP.Path = ack.RawPath
+	ack.PathParameters = map[string]string{"id": alertID}
+	status, body, _ = invokeHTTP(t, ops, ack)
+	a, _ := body["alert"].(map[string]any)
+	if status != 200 || a["verdict"] != "true_positive" || a["time_to_ack_seconds"] == nil || a["acknowledged_by"] != "oncall-1" {
+		t.Errorf("ack: %d %v", status, body)
+	}
+
+	status, body, _ = invokeHTTP(t, ops, loadEvent(t, "ops-slo.json"))
+	if flows, _ := body["flows"].([]any); status != 200 || len(flows) != 4 {
+		t.Errorf("GET /ops/slo: %d %v", status, body)
+	}
+	user := loadEvent(t, "ops-slo.json")
+	user.RequestContext.Authorizer.JWT.Claims["cognito:groups"] = "[users]"
+	if status, _, _ := invokeHTTP(t, ops, user); status != 403 {
+		t.Errorf("GET /ops/slo outside the ops group: %d, want 403", status)
+	}
+}
+
+// loadScheduled reads a scheduled event's bytes as EventBridge sends them.
+func loadScheduled(t *testing.T, name string) []byte {
+	t.Helper()
+	root, err := harness.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "events", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
