@@ -3,6 +3,7 @@ package wiring
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -102,4 +103,19 @@ func Ops(d Deps) (any, error) {
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
 		Metrics: store, States: store, Records: store, Now: d.Now}
 	return httpadapter.NewV2(ops.Handler(svc, d.Log, d.Now)).ProxyWithContext, nil
+}
+
+// observed reports the server flow of one route of h into OpsTable, so the
+// burn-rate check watches it like the flows clients report. Without
+// OPS_TABLE (a function deployed without the control tower) h is as is.
+func observed(d Deps, h http.Handler, route, flow string) (http.Handler, error) {
+	if d.Getenv(EnvOpsTable) == "" {
+		return h, nil
+	}
+	store, cat, err := opsStore(d)
+	if err != nil {
+		return nil, err
+	}
+	o := &flowmetrics.Observer{Catalog: cat, Writer: store, Now: d.Now, Log: d.Log, Routes: map[string]string{route: flow}}
+	return o.Wrap(h), nil
 }

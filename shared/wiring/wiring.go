@@ -127,7 +127,11 @@ func ExecuteIntent(d Deps) (any, error) {
 	}
 	e := &execute.Engine{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID,
 		UndoEnabled: enabled, UndoWindow: window}
-	return httpadapter.NewV2(execute.Handler(e, d.Log)).ProxyWithContext, nil
+	h, err := observed(d, execute.Handler(e, d.Log), "POST /intents/execute", "execute_intent")
+	if err != nil {
+		return nil, err
+	}
+	return httpadapter.NewV2(h).ProxyWithContext, nil
 }
 
 // Undo builds UndoFunction.
@@ -141,5 +145,9 @@ func Undo(d Deps) (any, error) {
 		return nil, err
 	}
 	s := &undo.Service{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID, Enabled: enabled}
-	return httpadapter.NewV2(undo.Handler(s, d.Log)).ProxyWithContext, nil
+	h, err := observed(d, undo.Handler(s, d.Log), "POST /undo", "undo")
+	if err != nil {
+		return nil, err
+	}
+	return httpadapter.NewV2(h).ProxyWithContext, nil
 }

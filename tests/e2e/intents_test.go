@@ -8,10 +8,10 @@ import (
 )
 
 func TestExecuteIntentAndUndoUnderEmulator(t *testing.T) {
-	table := "AppTable-e2e-intents"
-	ensureTables(t, table)
-	intents := startFunction(t, "execute-intent", "APP_TABLE="+table, "UNDO_WINDOW_SECONDS=30")
-	undoFn := startFunction(t, "undo", "APP_TABLE="+table)
+	table, opsTable := "AppTable-e2e-intents", "OpsTable-e2e-intents"
+	ensureTables(t, table, opsTable)
+	intents := startFunction(t, "execute-intent", "APP_TABLE="+table, "OPS_TABLE="+opsTable, "UNDO_WINDOW_SECONDS=30")
+	undoFn := startFunction(t, "undo", "APP_TABLE="+table, "OPS_TABLE="+opsTable)
 
 	status, body, _ := invokeHTTP(t, intents, loadEvent(t, "intents-preview.json"))
 	in, _ := body["intent"].(map[string]any)
@@ -48,6 +48,12 @@ func TestExecuteIntentAndUndoUnderEmulator(t *testing.T) {
 	}
 	if status, body, _ = invokeHTTP(t, undoFn, loadEvent(t, "undo.json")); status != 404 {
 		t.Errorf("the sample's placeholder token: %d %v, want 404", status, body)
+	}
+	// Both server flows reported themselves (minute, hour and day buckets).
+	for flow, want := range map[string]int{"execute_intent": 3, "undo": 3} {
+		if got := countItems(t, opsTable, "FLOW#"+flow); got != want {
+			t.Errorf("%s: %d metric buckets in OpsTable, want %d", flow, got, want)
+		}
 	}
 	recordInit(t, intents)
 }

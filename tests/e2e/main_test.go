@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/tests/harness"
@@ -109,4 +111,24 @@ func invokeHTTP(t *testing.T, fn *harness.Emulator, e events.APIGatewayV2HTTPReq
 		t.Fatalf("body %q: %v", resp.Body, err)
 	}
 	return resp.StatusCode, body, resp
+}
+
+// countItems counts the items of one partition in a moto table.
+func countItems(t *testing.T, table, pk string) int {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := moto.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := dynamodb.NewFromConfig(cfg).Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(table),
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+		Select:                    types.SelectCount,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(out.Count)
 }

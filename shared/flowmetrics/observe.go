@@ -1,0 +1,62 @@
+package flowmetrics
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/slo"
+)
+
+// Observer reports the server's own flows (execute_intent, undo): one event
+// per request to a route it watches, its latency by the injected clock and
+// its outcome (a 5xx is an error; a 4xx is the client's, and counts ok).
+// Clients report today_load and create_task themselves; these flows have
+// no client to do it, and a flow nobody reports can neither page nor raise
+// a no-data ticket.
+type Observer struct {
+	Catalog slo.Catalog
+	Writer  Writer
+	Now     func() time.Time
+	Log     *slog.Logger
+	// Routes maps "METHOD /path" to the flow it measures.
+	Routes map[string]string
+}
+
+// Wrap reports the watched routes of h. A failed report is logged and never
+// changes the answer: the request already happened.
+func (o *Observer) Wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		flow, ok := o.Routes[r.Method+" "+r.URL.Path]
+		if !ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		start := o.Now()
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		e := Event{Flow: flow, LatencyMs: float64(o.Now().Sub(start).Microseconds()) / 1000,
+			OK: rec.status < 500, At: start.UTC()}
+		if err := o.Writer.Add(r.Context(), Aggregate(o.Catalog, []Event{e})); err != nil {
+			o.Log.Warn("flow metrics: could not record the server flow", "flow", flow, "err", err)
+		}
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
