@@ -2,16 +2,11 @@ package appstore
 
 import (
 	"context"
-	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/lucian-app/phase12/shared/apperr"
-	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
 
@@ -50,14 +45,7 @@ func (s *Store) CreateGoal(ctx context.Context, owner string, g tasks.Goal) erro
 	if err != nil {
 		return err
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.Table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	})
-	if dynamo.ConditionFailed(err) {
-		return apperr.New(apperr.Conflict, "a goal with id %q exists", g.ID)
-	}
-	return dynamo.Wrap(err)
+	return s.putNew(ctx, item, "goal", g.ID)
 }
 
 // ListGoals returns the owner's goals, oldest first (ids sort by time).
@@ -70,5 +58,3 @@ func (s *Store) ListGoals(ctx context.Context, owner string) ([]tasks.Goal, erro
 	})
 	return out, err
 }
-
-func attributeNumber(n int64) string { return strconv.FormatInt(n, 10) }

@@ -66,12 +66,17 @@ func (s *Store) CreateTask(ctx context.Context, owner string, t tasks.Task) erro
 	if err != nil {
 		return err
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+	return s.putNew(ctx, item, "task", t.ID)
+}
+
+// putNew writes an item that must not exist yet.
+func (s *Store) putNew(ctx context.Context, item map[string]types.AttributeValue, kind, id string) error {
+	_, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: aws.String(s.Table), Item: item,
 		ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	})
 	if dynamo.ConditionFailed(err) {
-		return apperr.New(apperr.Conflict, "a task with id %q exists", t.ID)
+		return apperr.New(apperr.Conflict, "a %s with id %q exists", kind, id)
 	}
 	return dynamo.Wrap(err)
 }
@@ -100,7 +105,7 @@ func (s *Store) ReplaceTask(ctx context.Context, owner string, t tasks.Task, pre
 		TableName: aws.String(s.Table), Item: item,
 		ConditionExpression: aws.String("attribute_exists(PK) AND version = :prev"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":prev": &types.AttributeValueMemberN{Value: itoa(prevVersion)},
+			":prev": num(int64(prevVersion)),
 		},
 	})
 	if dynamo.ConditionFailed(err) {
@@ -159,5 +164,3 @@ func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(ma
 		in.ExclusiveStartKey = page.LastEvaluatedKey
 	}
 }
-
-func itoa(n int) string { return attributeNumber(int64(n)) }
