@@ -9,6 +9,7 @@
 //	FLOW#<flow>   D#2006-01-02         a day bucket
 //	ALERTSTATE    <flow>#<objective>#<severity>   the current incident of an alert key
 //	ALERT         <alert id>           an incident record (ids sort by creation time)
+//	DIGEST        2026-W48             the weekly digest of an ISO week
 //
 // A bucket holds number attributes only: total, g_<objective> (events good for the
 // objective) and l_<sketch key> (latency sketch counts, package sketch). Ingest adds to them
@@ -29,4 +30,13 @@
 // fields (state, notified_at, resolved_at, resolve_notified_at), so an acknowledgement
 // written by the ops routes is never overwritten by the checker. Records expire after 400
 // days.
+//
+// A digest item holds the digest as one JSON attribute (body), written once with a
+// condition on the week, and its delivery state: sns_sent_at and webhook_sent_at, each set
+// once its channel accepted the digest, and a delivery lease (lease_owner, lease_until_ms,
+// a number so a condition can compare it with the clock) that keeps overlapping runs from
+// both sending. Week keys sort chronologically, so the latest digest is one Query. Digests
+// expire 400 days after their week. The digest's incidents are read newest first from the
+// ALERT records, stopping a little before the week: bounded by the incidents since, not by
+// the history.
 package opsstore
