@@ -17,8 +17,10 @@
 // rerun after a partial failure sends only what is missing. A failing channel does not stop
 // the other; the run returns every failure so the invocation fails, is retried, and lands in
 // the dead-letter queue if it keeps failing. Two overlapping runs (EventBridge delivers at
-// least once) cannot both send: a run takes a delivery lease on the week first. A crash
-// between a channel accepting and the mark being written is the one case that sends twice.
+// least once) cannot both send: a run takes a delivery lease on the week first, and a run
+// that finds the lease taken fails, so Lambda retries it once the holder is done (or dead).
+// A crash between a channel accepting and the mark being written is the one case that sends
+// twice.
 //
 // The digest reads a bounded amount: one Query of day buckets per flow (the days of the
 // budgeting window ending with the week) and the incidents triggered since the week began.

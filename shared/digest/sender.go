@@ -71,8 +71,9 @@ type Poster interface {
 }
 
 // DefaultLease outlasts WeeklyDigestFunction's 60-second timeout, so a run that is still
-// delivering cannot be joined by a second one, and a run that died is taken over soon.
-const DefaultLease = 2 * time.Minute
+// delivering cannot be joined by a second one, and expires before Lambda's second retry of
+// a run that died (about three minutes after it), which then takes over.
+const DefaultLease = 90 * time.Second
 
 // Sender is weekly-digest: one Run per scheduled invocation.
 type Sender struct {
@@ -96,7 +97,7 @@ const (
 	AlreadySent   = "already_sent"
 	Failed        = "failed"
 	NotConfigured = "not_configured"
-	Skipped       = "skipped" // another run holds the lease
+	Skipped       = "skipped" // not attempted: another run holds the lease, or the run failed before
 )
 
 // Report says what a run did.
@@ -154,8 +155,9 @@ func (s *Sender) Run(ctx context.Context, scheduled time.Time) (Report, error) {
 	}
 	rec, err = s.Store.Claim(ctx, w.String(), owner, now, now.Add(lease))
 	if errors.Is(err, ErrBusy) {
-		s.Log.Info("another run is delivering the digest", "week", rep.Week)
-		return rep, nil
+		// An error, not a quiet success: if the holder died, only a retry after its lease
+		// expired sends the digest, and Lambda retries failed invocations only.
+		return rep, fmt.Errorf("the digest of %s: another run holds the delivery lease; a retry finds it sent or the lease expired: %w", w, err)
 	}
 	if err != nil {
 		return rep, fmt.Errorf("claim the delivery of %s: %w", w, err)
