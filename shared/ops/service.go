@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/digest"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/slo"
 )
@@ -24,6 +26,8 @@ type Service struct {
 	Metrics flowmetrics.Reader
 	States  States
 	Records alert.Records
+	// Digests serves the weekly digests (GET /ops/digests/..., the ops page).
+	Digests Digests
 	Now     func() time.Time
 }
 
@@ -168,6 +172,22 @@ func quantiles(b flowmetrics.Bucket) Quantiles {
 // Alerts lists incidents newest first.
 func (s *Service) Alerts(ctx context.Context, state alert.Status, limit int) ([]alert.Alert, error) {
 	return s.Records.List(ctx, state, limit)
+}
+
+// LatestDigest is the newest weekly digest.
+func (s *Service) LatestDigest(ctx context.Context) (digest.Record, error) {
+	if s.Digests == nil {
+		return digest.Record{}, apperr.New(apperr.NotFound, "no digest yet")
+	}
+	return s.Digests.Latest(ctx)
+}
+
+// Digest is the digest of week.
+func (s *Service) Digest(ctx context.Context, week digest.Week) (digest.Record, error) {
+	if s.Digests == nil {
+		return digest.Record{}, apperr.New(apperr.NotFound, "no digest for week %s", week)
+	}
+	return s.Digests.Digest(ctx, week.String())
 }
 
 // Ack acknowledges an incident (see alert.Ack).

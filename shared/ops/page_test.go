@@ -1,0 +1,518 @@
+package ops_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/digest"
+	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
+	"github.com/lucian-app/phase12/shared/ops"
+	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/opsstore/opsstoretest"
+	"github.com/lucian-app/phase12/shared/slo"
+)
+
+// pageFixture is the ops handler with digests, over a store whose reads are counted.
+type pageFixture struct {
+	*fixture
+	svc     *ops.Service
+	counter *opsstoretest.ItemCounter
+}
+
+func newPageFixture(t *testing.T) *pageFixture {
+	t.Helper()
+	cat, err := slo.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := opsstoretest.CountItems(dynamotest.New(t))
+	store := opsstore.New(counter, dynamotest.OpsTable)
+	clock := func() time.Time { return now }
+	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
+		Metrics: store, States: store, Records: store, Digests: store, Now: clock}
+	return &pageFixture{
+		fixture: &fixture{h: ops.Handler(svc, slog.New(slog.DiscardHandler), clock), store: store, cat: cat},
+		svc:     svc, counter: counter,
+	}
+}
+
+// traffic stores a day of events: every flow but undo reports 20 events an hour; create_task
+// failed one event in ten between 6 and 5 hours ago.
+func (f *pageFixture) traffic(t *testing.T) {
+	t.Helper()
+	var events []flowmetrics.Event
+	for h := range 24 {
+		for i := range 20 {
+			at := now.Add(-time.Duration(h)*time.Hour - time.Duration(i)*time.Minute)
+			for _, flow := range []string{"today_load", "create_task", "execute_intent"} {
+				ok := !(flow == "create_task" && h == 5 && i%10 == 0)
+				events = append(events, flowmetrics.Event{Flow: flow, LatencyMs: 100 + float64(i), OK: ok, At: at})
+			}
+		}
+	}
+	if err := f.store.Add(context.Background(), flowmetrics.Aggregate(f.cat, events)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *pageFixture) storeDigest(t *testing.T, week string) {
+	t.Helper()
+	w, err := digest.ParseWeek(week)
+	if err != nil {
+		t.Fatal(err)
+	}
+	att := 0.9
+	d := digest.Digest{Week: week, From: w.Start(), To: w.End(), GeneratedAt: w.End().Add(8 * time.Hour), SLOVersion: 1,
+		BudgetingWindowMs: (30 * 24 * time.Hour).Milliseconds(),
+		Flows: []digest.FlowDigest{{Flow: "create_task", Events: 100, Objectives: []digest.ObjectiveDigest{
+			{Objective: "availability", Kind: "availability", Target: 0.999, Good: 90, Total: 100, Attainment: &att, BudgetRemaining: -99}}}},
+		NeedsDecision: []digest.Decision{{Kind: digest.ObjectiveMissed, Flow: "create_task", Objective: "availability",
+			Message: "create_task availability missed its objective: 90% ok against a target of 99.9%"}}}
+	if _, err := f.store.Create(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// parse reads a page and fails the test if it is not HTML.
+func parse(t *testing.T, body []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("not HTML: %v", err)
+	}
+	return doc
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// findAll returns the elements under n that match.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	for c := range n.Descendants() {
+		if c.Type == html.ElementNode && match(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func tag(name string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return n.Data == name }
+}
+
+func byID(doc *html.Node, id string) *html.Node {
+	found := findAll(doc, func(n *html.Node) bool { return attr(n, "id") == id })
+	if len(found) != 1 {
+		return nil
+	}
+	return found[0]
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	for c := range n.Descendants() {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return b.String()
+}
+
+func TestOpsPage(t *testing.T) {
+	f := newPageFixture(t)
+	f.traffic(t)
+	f.open(t, "A0001", alert.Key{Flow: "create_task", Objective: "availability", Severity: burnrate.Page}, opened)
+	f.open(t, "A0002", alert.Key{Flow: "today_load", Objective: "latency", Severity: burnrate.Ticket}, opened.Add(time.Minute))
+	f.storeDigest(t, "2026-W47")
+
+	f.counter.Reset()
+	rec := f.do("GET", "/ops", "", opsman)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	for name, want := range map[string]string{
+		"Content-Type":  "text/html; charset=utf-8",
+		"Cache-Control": "no-store",
+	} {
+		if got := rec.Header().Get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
+		t.Errorf("Content-Security-Policy = %q, want no scripts", csp)
+	}
+	doc := parse(t, rec.Body.Bytes())
+
+	t.Run("SLO table: a row per flow and objective", func(t *testing.T) {
+		table := byID(doc, "slo-table")
+		if table == nil {
+			t.Fatal("no table#slo-table")
+		}
+		rows := findAll(table, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "data-flow") != "" })
+		perFlow := map[string][]string{}
+		for _, r := range rows {
+			perFlow[attr(r, "data-flow")] = append(perFlow[attr(r, "data-flow")], attr(r, "data-objective"))
+			if cells := findAll(r, tag("td")); len(cells) < 12 {
+				t.Errorf("row %s/%s has %d cells", attr(r, "data-flow"), attr(r, "data-objective"), len(cells))
+			}
+		}
+		for _, fl := range f.cat.Flows {
+			if got := strings.Join(perFlow[fl.Name], ","); got != "latency,availability" {
+				t.Errorf("rows of %s: %q, want latency,availability", fl.Name, got)
+			}
+		}
+		if len(perFlow) != len(f.cat.Flows) {
+			t.Errorf("rows for %d flows, want %d", len(perFlow), len(f.cat.Flows))
+		}
+		heads := findAll(table, tag("th"))
+		var names []string
+		for _, h := range heads {
+			names = append(names, strings.TrimSpace(text(h)))
+		}
+		for _, want := range []string{"Target", "Attainment", "Budget left", "5 m", "1 h", "3 d"} {
+			if !strings.Contains(strings.Join(names, "|"), want) {
+				t.Errorf("header %v lacks %q", names, want)
+			}
+		}
+		row := findAll(table, func(n *html.Node) bool {
+			return attr(n, "data-flow") == "create_task" && attr(n, "data-objective") == "availability"
+		})[0]
+		if s := text(row); !strings.Contains(s, "99.9%") || !strings.Contains(s, "page") {
+			t.Errorf("create_task availability row = %q, want the target and the firing page", s)
+		}
+	})
+
+	t.Run("burn-rate widget: an SVG per flow with points and the threshold", func(t *testing.T) {
+		burn := byID(doc, "burn")
+		figs := findAll(burn, tag("figure"))
+		if len(figs) != len(f.cat.Flows) {
+			t.Fatalf("%d figures, want %d", len(figs), len(f.cat.Flows))
+		}
+		for _, fig := range figs {
+			svgs := findAll(fig, tag("svg"))
+			if len(svgs) != 1 {
+				t.Fatalf("%s: %d svg", attr(fig, "data-flow"), len(svgs))
+			}
+			lines := findAll(svgs[0], func(n *html.Node) bool { return n.Data == "line" && attr(n, "class") == "threshold" })
+			if len(lines) != 1 || attr(lines[0], "y1") == "" {
+				t.Errorf("%s: no threshold line", attr(fig, "data-flow"))
+			}
+			polys := findAll(svgs[0], tag("polyline"))
+			if len(polys) != 2 {
+				t.Fatalf("%s: %d polylines, want one per objective", attr(fig, "data-flow"), len(polys))
+			}
+			for _, p := range polys {
+				if pts := strings.Fields(attr(p, "points")); len(pts) != ops.HistoryHours+1 {
+					t.Errorf("%s %s: %d points, want %d", attr(fig, "data-flow"), attr(p, "data-objective"), len(pts), ops.HistoryHours+1)
+				}
+			}
+		}
+	})
+
+	t.Run("firing alerts: each with an ack form posting to it", func(t *testing.T) {
+		forms := findAll(byID(doc, "alerts"), tag("form"))
+		if len(forms) != 2 {
+			t.Fatalf("%d forms, want 2", len(forms))
+		}
+		got := map[string]bool{}
+		for _, fm := range forms {
+			if strings.ToLower(attr(fm, "method")) != "post" {
+				t.Errorf("form method %q, want post", attr(fm, "method"))
+			}
+			got[attr(fm, "action")] = true
+			var fp []*html.Node
+			for _, b := range findAll(fm, tag("button")) {
+				if attr(b, "name") == "verdict" && attr(b, "value") == alert.FalsePositive && attr(b, "type") == "submit" {
+					fp = append(fp, b)
+				}
+			}
+			if len(fp) != 1 {
+				t.Errorf("form %s: %d false-positive buttons, want one (one click)", attr(fm, "action"), len(fp))
+			}
+		}
+		for _, want := range []string{"/ops/alerts/A0001/ack", "/ops/alerts/A0002/ack"} {
+			if !got[want] {
+				t.Errorf("no form posting to %s (forms: %v)", want, got)
+			}
+		}
+	})
+
+	t.Run("the latest digest", func(t *testing.T) {
+		sec := byID(doc, "digest")
+		if s := text(sec); !strings.Contains(s, "2026-W47") || !strings.Contains(s, "create_task availability missed its objective") {
+			t.Errorf("digest section = %q", s)
+		}
+		if rows := findAll(byID(doc, "digest-table"), func(n *html.Node) bool { return attr(n, "data-flow") == "create_task" }); len(rows) != 1 {
+			t.Errorf("%d digest rows for create_task, want 1", len(rows))
+		}
+	})
+
+	t.Run("no scripts, nothing external", func(t *testing.T) {
+		if s := findAll(doc, tag("script")); len(s) != 0 {
+			t.Errorf("%d script elements", len(s))
+		}
+		for _, n := range findAll(doc, func(*html.Node) bool { return true }) {
+			for _, a := range []string{"src", "href"} {
+				if v := attr(n, a); v != "" {
+					t.Errorf("<%s %s=%q>: the page loads nothing", n.Data, a, v)
+				}
+			}
+		}
+	})
+
+	// The page reads what the snapshot reads (bounded per flow, as the burn-rate check),
+	// one Query of at most 24 hour buckets per flow, the states twice (snapshot, firing
+	// list), the firing incidents and one digest: not the traffic.
+	var bound int
+	for _, fl := range f.cat.Flows {
+		bound += flowmetrics.MaxBuckets(flowmetrics.Query{Flow: fl.Name, Windows: alert.Windows(f.svc.Rules, f.svc.NoData),
+			Budget: f.cat.BudgetingWindow}) + ops.HistoryHours
+	}
+	bound += 2*2 + 2 + 1
+	if got := f.counter.Items(); got > bound {
+		t.Errorf("the page read %d items, want at most %d", got, bound)
+	} else {
+		t.Logf("the page read %d items (bound %d)", got, bound)
+	}
+}
+
+func TestOpsPageWithoutAlertsOrDigest(t *testing.T) {
+	f := newPageFixture(t)
+	rec := f.do("GET", "/ops", "", opsman)
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	doc := parse(t, rec.Body.Bytes())
+	if s := text(byID(doc, "alerts")); !strings.Contains(s, "Nothing is firing") {
+		t.Errorf("alerts section = %q", s)
+	}
+	if s := text(byID(doc, "digest")); !strings.Contains(s, "No digest yet") {
+		t.Errorf("digest section = %q", s)
+	}
+	if byID(doc, "slo-table") == nil || len(findAll(byID(doc, "burn"), tag("polyline"))) != 2*len(f.cat.Flows) {
+		t.Errorf("the table and the widget must show without traffic too")
+	}
+}
+
+func TestSparklineRates(t *testing.T) {
+	f := newPageFixture(t)
+	f.traffic(t)
+	p, err := f.svc.Page(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ct ops.Sparkline
+	for _, s := range p.Burn {
+		if s.Flow == "create_task" {
+			ct = s
+		}
+	}
+	if ct.Threshold != 14.4 {
+		t.Errorf("threshold = %v, want the 1 h page's 14.4", ct.Threshold)
+	}
+	av := ct.Series[1]
+	if av.Objective != "availability" || len(av.Rates) != ops.HistoryHours+1 {
+		t.Fatalf("series = %+v", av)
+	}
+	// The points are the whole hours ending 10:00 yesterday ... 09:00 today (now is
+	// 09:07:30), then now. Work out each hour's burn rate from the events traffic stored.
+	bad := map[int]int{}
+	total := map[int]int{}
+	for h := range 24 {
+		for i := range 20 {
+			at := now.Add(-time.Duration(h)*time.Hour - time.Duration(i)*time.Minute)
+			idx := int(at.Sub(now.Truncate(time.Hour).Add(-ops.HistoryHours*time.Hour)) / time.Hour)
+			if idx < 0 || idx >= ops.HistoryHours {
+				continue
+			}
+			total[idx]++
+			if h == 5 && i%10 == 0 {
+				bad[idx]++
+			}
+		}
+	}
+	for i := range ops.HistoryHours {
+		rate := 0.0
+		if total[i] > 0 {
+			rate = float64(bad[i]) / float64(total[i]) / (1 - 0.999)
+		}
+		if got := av.Rates[i]; got < rate-1e-6 || got > rate+1e-6 {
+			t.Errorf("hour %d: burn rate %v, want %v (%d bad of %d)", i, got, rate, bad[i], total[i])
+		}
+	}
+	// The failing stretch straddles two hours, each with 1 bad event of 20: 5% against a
+	// 0.1% budget is 50x; the scale goes a tenth above the peak (under its 5x-threshold cap).
+	if ct.Peak < 49.99 || ct.Peak > 50.01 || ct.YMax < 54.99 || ct.YMax > 55.01 {
+		t.Errorf("peak %v, ymax %v; want 50 and 55", ct.Peak, ct.YMax)
+	}
+	if last := av.Rates[len(av.Rates)-1]; last != 0 {
+		t.Errorf("now: %v, want 0 (no errors in the last hour)", last)
+	}
+}
+
+func TestDigestRoutes(t *testing.T) {
+	f := newPageFixture(t)
+	type step struct {
+		target string
+		status int
+		want   string // the week, or the error code and message
+	}
+	check := func(t *testing.T, steps []step) {
+		for _, s := range steps {
+			rec := f.do("GET", s.target, "", opsman)
+			if rec.Code != s.status {
+				t.Fatalf("%s: status %d, want %d: %s", s.target, rec.Code, s.status, rec.Body)
+			}
+			if s.status != 200 {
+				code, msg := errorCode(t, rec)
+				if got := string(code) + ": " + msg; got != s.want {
+					t.Errorf("%s: %q, want %q", s.target, got, s.want)
+				}
+				continue
+			}
+			var body struct {
+				Digest struct {
+					Week     string                     `json:"week"`
+					Flows    []map[string]any           `json:"flows"`
+					Delivery map[string]json.RawMessage `json:"delivery"`
+				} `json:"digest"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			if body.Digest.Week != s.want || len(body.Digest.Flows) != 1 || body.Digest.Delivery["sns_sent_at"] == nil {
+				t.Errorf("%s: %s", s.target, rec.Body)
+			}
+		}
+	}
+	check(t, []step{
+		{"/ops/digests/latest", 404, "not_found: no digest yet: the first is sent on the first Monday after deployment"},
+		{"/ops/digests/2026-W47", 404, "not_found: no digest for week 2026-W47"},
+	})
+	f.storeDigest(t, "2026-W47")
+	f.storeDigest(t, "2026-W48")
+	check(t, []step{
+		{"/ops/digests/latest", 200, "2026-W48"},
+		{"/ops/digests/2026-W47", 200, "2026-W47"},
+		{"/ops/digests/2026-W46", 404, "not_found: no digest for week 2026-W46"},
+		{"/ops/digests/2026-48", 400, `invalid_request: week: "2026-48" is not an ISO week such as 2026-W48`},
+		{"/ops/digests/2027-W53", 400, "invalid_request: week: 2027 has no week 53"},
+		{"/ops/digests/last", 400, `invalid_request: week: "last" is not an ISO week such as 2026-W48`},
+	})
+}
+
+func TestPageAndDigestsNeedTheOpsGroup(t *testing.T) {
+	f := newPageFixture(t)
+	f.storeDigest(t, "2026-W47")
+	for _, target := range []string{"/ops", "/ops/digests/latest", "/ops/digests/2026-W47"} {
+		for _, tt := range []struct {
+			name   string
+			claims map[string]string
+			status int
+			code   string
+		}{
+			{"no identity", nil, 401, "unauthorized"},
+			{"a user", httpapitest.Claims("user-1"), 403, "forbidden"},
+			{"another group", httpapitest.Claims("user-1", "users"), 403, "forbidden"},
+		} {
+			t.Run(target+" "+tt.name, func(t *testing.T) {
+				rec := f.do("GET", target, "", tt.claims)
+				if rec.Code != tt.status {
+					t.Fatalf("status %d, want %d", rec.Code, tt.status)
+				}
+				if code, _ := errorCode(t, rec); code != tt.code {
+					t.Errorf("code %q, want %q", code, tt.code)
+				}
+			})
+		}
+	}
+}
+
+func TestAckByForm(t *testing.T) {
+	f := newPageFixture(t)
+	f.open(t, "A0001", alert.Key{Flow: "create_task", Objective: "availability", Severity: burnrate.Page}, opened)
+	f.open(t, "A0002", alert.Key{Flow: "undo", Objective: "latency", Severity: burnrate.Ticket}, opened)
+	post := func(id, contentType, body string, claims map[string]string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "/ops/alerts/"+id+"/ack", strings.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, httpapitest.FromRequest(r, claims))
+		return rec
+	}
+	const form = "application/x-www-form-urlencoded"
+	steps := []struct {
+		name         string
+		id, ct, body string
+		claims       map[string]string
+		status       int
+		location     string
+		wantVerdict  string // "-" = not checked
+		wantCode     string
+	}{
+		{"a user cannot", "A0001", form, "verdict=false_positive", httpapitest.Claims("user-1"), 403, "", "-", "forbidden"},
+		{"a bad verdict names the field", "A0001", form, "verdict=maybe", opsman, 400, "", "-", "invalid_request"},
+		{"two verdicts", "A0001", form, "verdict=true_positive&verdict=false_positive", opsman, 400, "", "-", "invalid_request"},
+		{"a bad form", "A0001", form, "verdict=%zz", opsman, 400, "", "-", "invalid_request"},
+		{"an unknown alert", "A9999", form, "verdict=false_positive", opsman, 404, "", "-", "not_found"},
+		{"false positive in one click", "A0001", form, "verdict=false_positive", opsman, 303, "/ops?acked=A0001", alert.FalsePositive, ""},
+		{"a plain acknowledge (no verdict)", "A0002", form + "; charset=UTF-8", "", opsman, 303, "/ops?acked=A0002", "", ""},
+		{"JSON still answers JSON", "A0002", "application/json", `{"verdict":"true_positive"}`, opsman, 200, "", alert.TruePositive, ""},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			rec := post(s.id, s.ct, s.body, s.claims)
+			if rec.Code != s.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, s.status, rec.Body)
+			}
+			if s.wantCode != "" {
+				code, msg := errorCode(t, rec)
+				if code != s.wantCode {
+					t.Errorf("code %q, want %q", code, s.wantCode)
+				}
+				if s.wantCode == "invalid_request" && !strings.Contains(msg, "verdict") && !strings.Contains(msg, "form") {
+					t.Errorf("message %q names neither the field nor the form", msg)
+				}
+				return
+			}
+			if got := rec.Header().Get("Location"); got != s.location {
+				t.Errorf("Location = %q, want %q", got, s.location)
+			}
+			a, err := f.store.Get(context.Background(), s.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if a.Verdict != nil {
+				got = *a.Verdict
+			}
+			if a.AcknowledgedAt == nil || *a.AcknowledgedBy != "oncall-1" || got != s.wantVerdict {
+				t.Errorf("stored alert acknowledged %v by %v verdict %q, want verdict %q", a.AcknowledgedAt, a.AcknowledgedBy, got, s.wantVerdict)
+			}
+		})
+	}
+	// The redirect target shows the acknowledgement.
+	rec := f.do("GET", "/ops?acked=A0001", "", opsman)
+	if doc := parse(t, rec.Body.Bytes()); !strings.Contains(text(doc), "Alert A0001 acknowledged.") {
+		t.Errorf("the page after the redirect does not confirm the ack")
+	}
+}
