@@ -49,6 +49,7 @@ func Functions() map[string]Builder {
 		"FlowMetricsFunction":   FlowMetrics,
 		"BurnRateCheckFunction": BurnRateCheck,
 		"OpsFunction":           Ops,
+		"WeeklyDigestFunction":  WeeklyDigest,
 	}
 }
 

@@ -1,0 +1,7 @@
+// Command weekly-digest is WeeklyDigestFunction: every Monday at 08:00 UTC, the SLO digest of
+// the week before, to the DigestTopic and, when configured, a Slack-compatible webhook.
+package main
+
+import "github.com/lucian-app/phase12/shared/wiring"
+
+func main() { wiring.Main("WeeklyDigestFunction", wiring.WeeklyDigest) }
