@@ -9,7 +9,8 @@
 //     /2015-03-31/functions/{LogicalId}/invocations, as `sam local
 //     start-lambda` does, so the AWS CLI and SDK can invoke functions;
 //   - Schedule and ScheduleV2 events fire on their expressions;
-//   - GET /_local/sns/messages lists what was published to the topics.
+//   - GET /_local/sns/messages lists what was published to the topics;
+//   - GET and POST /_local/clock read and move the runner's clock (below).
 //
 // The template is the only list of functions, routes, schedules, tables and
 // topics: the runner reads it instead of keeping its own, and refuses to
@@ -30,7 +31,18 @@
 // API Gateway flattens it ("[ops admin]"). Without X-Dev-User the request
 // carries no claims, as a request without a token would not reach the
 // function at all in AWS; the handler answers 401. The deployed API has a
-// JWT authorizer and ignores these headers.
+// JWT authorizer and ignores these headers. A browser cannot add headers, so
+// LOCAL_DEV_USER and LOCAL_DEV_GROUPS set a default identity for requests
+// without X-Dev-User (make screenshot opens the ops page that way); it applies
+// only to requests without an Origin header or from the runner's own origin, so
+// a page on another site cannot post forms to the runner as that user.
+//
+// The runner's clock is real time unless LOCAL_NOW (RFC 3339) starts it
+// elsewhere; POST /_local/clock {"now": "..."} moves it forward (never back)
+// and GET /_local/clock reads it. Every function's clock and ID generator, the
+// events' times and the schedules follow it, so a week can be replayed: report
+// flow events on Sunday, let the burn-rate check page, move to Monday and invoke
+// the weekly digest.
 //
 // What API Gateway and Lambda would answer themselves is answered the same
 // way: an unknown route is 404 {"message":"Not Found"}, a body over 10 MB

@@ -64,6 +64,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("%s: %w", *templatePath, err)
 	}
 	log := wiring.NewLogger(stderr, getenv("LOG_LEVEL"))
+	clock, err := newLocalClock(getenv("LOCAL_NOW"), time.Now)
+	if err != nil {
+		return err
+	}
+	identity := devIdentity{user: strings.TrimSpace(getenv("LOCAL_DEV_USER")), groups: getenv("LOCAL_DEV_GROUPS")}
 	// The builders are checked against the template before any storage is
 	// touched, so a mismatch is reported without a running moto.
 	if err := checkBuilders(tmpl, wiring.Functions()); err != nil {
@@ -78,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		getenv:   getenv,
 		logOut:   stderr,
 		log:      log,
+		clock:    clock,
+		identity: identity,
 	})
 	if err != nil {
 		return err
@@ -93,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	schedCtx, stopSchedules := context.WithCancel(ctx)
 	defer stopSchedules()
 	var wg sync.WaitGroup
-	rn.startSchedules(schedCtx, &wg, sleepUntil)
+	rn.startSchedules(schedCtx, &wg, clock.sleepUntil)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -155,4 +162,11 @@ func printBanner(w io.Writer, templatePath, baseURL string, rn *runner, b *backe
 		fmt.Fprintf(w, "Published SNS messages: GET %s/_local/sns/messages\n", baseURL)
 	}
 	fmt.Fprintln(w, "Identity: X-Dev-User (sub) and X-Dev-Groups (comma-separated cognito:groups)")
+	if rn.identity.user != "" {
+		fmt.Fprintf(w, "  requests without X-Dev-User act as %q (groups %q): LOCAL_DEV_USER, LOCAL_DEV_GROUPS\n", rn.identity.user, rn.identity.groups)
+	}
+	if rn.clock != nil {
+		fmt.Fprintf(w, "Clock: %s (GET or POST {\"now\": ...} %s/_local/clock; LOCAL_NOW sets it at start)\n",
+			rn.clock.Now().UTC().Format(time.RFC3339), baseURL)
+	}
 }

@@ -34,6 +34,11 @@ type options struct {
 	logOut io.Writer    // where the functions' JSON logs go
 	log    *slog.Logger // the runner's own log
 	now    func() time.Time
+	// clock, when set, is the runner's movable clock (now is its Now), served at
+	// /_local/clock.
+	clock *localClock
+	// identity is the default identity of requests without X-Dev-User (local only).
+	identity devIdentity
 }
 
 // runner holds the built functions and serves them (see server.go).
@@ -46,6 +51,8 @@ type runner struct {
 	recorder  *topic.Recorder
 	log       *slog.Logger
 	now       func() time.Time
+	clock     *localClock
+	identity  devIdentity
 	// background tracks invocations of InvocationType Event, which outlive
 	// the request that started them.
 	background sync.WaitGroup
@@ -103,6 +110,9 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 	if err := checkBuilders(tmpl, o.builders); err != nil {
 		return nil, err
 	}
+	if o.clock != nil {
+		o.now = o.clock.Now
+	}
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -116,6 +126,8 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 		recorder:  b.recorder,
 		log:       o.log,
 		now:       o.now,
+		clock:     o.clock,
+		identity:  o.identity,
 	}
 	var routes []apigw.Route
 	var errs []error
@@ -133,8 +145,8 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 			SNS:      b.sns,
 			HTTP:     &http.Client{Timeout: 5 * time.Second},
 			Getenv:   env,
-			Now:      time.Now,
-			NewID:    ids.New(time.Now, rand.Reader),
+			Now:      o.now,
+			NewID:    ids.New(o.now, rand.Reader),
 			Log:      log,
 		}
 		h, err := o.builders[id](deps)

@@ -10,20 +10,9 @@ import (
 )
 
 // waitFunc blocks until t or until ctx ends, reporting whether t came.
-// Tests pass one that returns at once.
+// The runner's is (*localClock).sleepUntil, which follows its movable clock;
+// tests pass one that returns at once.
 type waitFunc func(ctx context.Context, t time.Time) bool
-
-// sleepUntil is the real waitFunc.
-func sleepUntil(ctx context.Context, t time.Time) bool {
-	timer := time.NewTimer(time.Until(t))
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-timer.C:
-		return true
-	}
-}
 
 // startSchedules runs each enabled schedule in its own goroutine until ctx
 // ends.

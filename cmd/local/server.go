@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/lucian-app/phase12/shared/apigw"
@@ -35,6 +36,8 @@ func (rn *runner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == messagesPath:
 		rn.serveMessages(w, r)
+	case r.URL.Path == clockPath:
+		rn.serveClock(w, r)
 	case strings.HasPrefix(r.URL.Path, invokePrefix):
 		rn.serveInvoke(w, r)
 	default:
@@ -71,7 +74,7 @@ func (rn *runner) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fn := rn.functions[rn.routeFunc[m.Route.Key()]]
-	ev, err := apigw.NewEvent(r, m, apigw.Options{RequestID: reqID, Time: rn.now(), Claims: devClaims(r.Header)})
+	ev, err := apigw.NewEvent(r, m, apigw.Options{RequestID: reqID, Time: rn.now(), Claims: rn.identity.claims(r)})
 	if err != nil {
 		gatewayError(http.StatusBadRequest, "Bad Request")
 		return
@@ -104,6 +107,38 @@ func (rn *runner) serveAPI(w http.ResponseWriter, r *http.Request) {
 		rn.log.Error("write response", "function", fn.id, "request_id", lambdaID, "err", err)
 		gatewayError(http.StatusInternalServerError, "Internal Server Error")
 	}
+}
+
+// devIdentity is the runner's default identity (LOCAL_DEV_USER and
+// LOCAL_DEV_GROUPS), for a browser, which cannot send X-Dev-User: the ops
+// page needs the ops group.
+type devIdentity struct {
+	user, groups string
+}
+
+// claims are the authorizer claims of r: its X-Dev-User and X-Dev-Groups,
+// else the default identity, else none (no token: no claims). The default
+// applies only to requests without an Origin or from the runner's own
+// origin, so a web page elsewhere cannot post forms as that user.
+func (d devIdentity) claims(r *http.Request) map[string]string {
+	if strings.TrimSpace(r.Header.Get(headerDevUser)) != "" || d.user == "" || !sameOrigin(r) {
+		return devClaims(r.Header)
+	}
+	h := http.Header{}
+	h.Set(headerDevUser, d.user)
+	h.Set(headerDevGroups, d.groups)
+	return devClaims(h)
+}
+
+// sameOrigin reports a request without an Origin (navigation, curl) or from
+// the runner's own origin.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
 }
 
 // devClaims turns the local identity headers into authorizer claims, nil

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/wiring"
+)
+
+func TestLocalClock(t *testing.T) {
+	real := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
+	realNow := func() time.Time { return real }
+	if _, err := newLocalClock("next monday", realNow); err == nil || !strings.Contains(err.Error(), `LOCAL_NOW "next monday" is not an RFC 3339 time`) {
+		t.Errorf("newLocalClock(bad) error = %v", err)
+	}
+	c, err := newLocalClock("2026-11-29T21:00:00Z", realNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 11, 29, 21, 0, 0, 0, time.UTC)
+	if got := c.Now(); !got.Equal(start) {
+		t.Errorf("Now() = %v, want %v", got, start)
+	}
+	real = real.Add(90 * time.Second) // it runs at real speed
+	if got := c.Now(); !got.Equal(start.Add(90 * time.Second)) {
+		t.Errorf("Now() after 90 s = %v", got)
+	}
+	monday := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	if err := c.Set(monday); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(monday.Add(-time.Minute)); err == nil || !strings.Contains(err.Error(), "only moves forward") {
+		t.Errorf("Set(back) error = %v", err)
+	}
+	if got := c.Now(); !got.Equal(monday) {
+		t.Errorf("Now() = %v, want %v", got, monday)
+	}
+
+	if !c.sleepUntil(context.Background(), monday) {
+		t.Errorf("sleepUntil(a time the clock reached) = false")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if c.sleepUntil(ctx, monday.Add(time.Hour)) {
+		t.Errorf("sleepUntil() after the context ended = true")
+	}
+}
+
+func TestClockRoute(t *testing.T) {
+	tmpl := projectTemplate(t)
+	b, err := memoryBackends(context.Background(), tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock, err := newLocalClock("2026-11-29T21:00:00Z", time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(string) string { return "" },
+		logOut: io.Discard, clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, method, body string
+		status             int
+		want               string // prefix of "now", or the message
+	}{
+		{"read", "GET", "", 200, "2026-11-29T21:0"},
+		{"move forward", "POST", `{"now":"2026-11-30T06:00:00Z"}`, 200, "2026-11-30T06:0"},
+		{"not back", "POST", `{"now":"2026-11-29T00:00:00Z"}`, 409, "the clock only moves forward"},
+		{"not a time", "POST", `{"now":"monday"}`, 400, "now: not an RFC 3339 time"},
+		{"not JSON", "POST", `now=monday`, 400, `body must be {"now": "<RFC 3339 time>"}`},
+		{"other methods", "DELETE", "", 405, "Method Not Allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(rn, tt.method, clockPath, strings.NewReader(tt.body), nil)
+			var body map[string]string
+			if err := json.Unmarshal([]byte(got.body), &body); err != nil {
+				t.Fatalf("body %q: %v", got.body, err)
+			}
+			text := body["now"] + body["message"]
+			if got.status != tt.status || !strings.HasPrefix(text, tt.want) {
+				t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.body, got.status, text, tt.status, tt.want)
+			}
+		})
+	}
+
+	// The functions run on the runner's clock: an event an hour before it is accepted,
+	// although it is days away from the real time.
+	at := clock.Now().Add(-time.Hour).Format(time.RFC3339)
+	got := do(rn, "POST", "/metrics/flows", strings.NewReader(fmt.Sprintf(`{"events":[{"flow":"today_load","latency_ms":120,"outcome":"ok","at":%q}]}`, at)),
+		map[string]string{"X-Dev-User": "app"})
+	if got.status != 200 || !strings.Contains(got.body, `"accepted":1`) {
+		t.Errorf("ingest on the runner's clock: %d %s", got.status, got.body)
+	}
+}
+
+func TestDefaultIdentity(t *testing.T) {
+	tmpl := projectTemplate(t)
+	b, err := memoryBackends(context.Background(), tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(string) string { return "" },
+		logOut: io.Discard, identity: devIdentity{user: "ops-viewer", groups: "ops"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		header map[string]string
+		status int
+	}{
+		{"a browser navigating: the default identity", nil, 200},
+		{"the runner's own origin", map[string]string{"Origin": "http://example.com"}, 200}, // httptest's Host is example.com
+		{"another site's page", map[string]string{"Origin": "https://evil.example"}, 401},
+		{"X-Dev-User wins", map[string]string{"X-Dev-User": "alice"}, 403},
+		{"X-Dev-User with the group", map[string]string{"X-Dev-User": "alice", "X-Dev-Groups": "ops"}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(rn, "GET", "/ops/alerts", nil, tt.header)
+			if got.status != tt.status {
+				t.Errorf("status %d, want %d: %s", got.status, tt.status, got.body)
+			}
+		})
+	}
+
+	// Without a default identity, nothing changes: no header, no claims.
+	plain, _, _ := projectRunner(t)
+	if got := do(plain, "GET", "/ops/alerts", nil, nil); got.status != 401 {
+		t.Errorf("without LOCAL_DEV_USER: status %d, want 401", got.status)
+	}
+}
