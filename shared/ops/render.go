@@ -51,6 +51,12 @@ func pageTemplate() (*template.Template, error) {
 			return "-"
 		},
 		"count": func(n uint64) string { return fmt.Sprint(n) },
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return fmt.Sprintf("%d %s", n, many)
+		},
 		"attClass": func(att *float64, target float64) string {
 			if att != nil && *att < target {
 				return "bad"
@@ -74,6 +80,9 @@ func pageTemplate() (*template.Template, error) {
 		},
 		"clamp01": func(r float64) string { return fmt.Sprintf("%.4f", math.Min(math.Max(r, 0), 1)) },
 		"rate": func(r float64) string {
+			if r == 0 {
+				return "0"
+			}
 			if r >= 1e6 {
 				return "huge"
 			}
@@ -108,7 +117,7 @@ func pageTemplate() (*template.Template, error) {
 		},
 		"sent": func(t *time.Time) string {
 			if t == nil {
-				return "not sent"
+				return "not sent (or not configured)"
 			}
 			return "sent " + t.UTC().Format("Mon 15:04")
 		},
