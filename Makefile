@@ -22,12 +22,12 @@ fn_dir = $(or $(FN_DIR_$(1)),$(error no function folder for $(1): add FN_DIR_$(1
 # The deployed build: linux/arm64, static, no RPC shim, reproducible paths.
 LAMBDA_BUILD = GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: dev test test-unit test-contract test-e2e lint build bench fuzz tools clean
+.PHONY: dev test test-unit test-contract test-e2e test-browser screenshot lint build bench fuzz tools clean
 
 dev:
 	PORT=$(PORT) $(GO) run ./cmd/local -template template.yaml
 
-test: lint test-unit test-contract test-e2e
+test: lint test-unit test-contract test-e2e test-browser
 
 test-unit:
 	$(GO) test -count=1 ./...
@@ -38,11 +38,21 @@ test-contract: tools
 test-e2e: tools
 	$(GO) test -tags e2e -count=1 ./tests/e2e/...
 
+# The ops page from the local runner in headless Chromium (skipped without Chromium,
+# except with CI=true, where it fails).
+test-browser:
+	$(GO) test -tags browser -count=1 ./tests/browser/...
+
+# Seeds a week through the local runner and saves the ops page as Chromium renders it.
+screenshot:
+	$(GO) test -tags browser -count=1 -run '^TestOpsPageInChromium$$' ./tests/browser/ -args -screenshot=$(CURDIR)/docs/ops-page.png
+
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags contract ./tests/contract/...
 	$(GO) vet -tags e2e ./tests/e2e/...
+	$(GO) vet -tags browser ./tests/browser/...
 	cfn-lint template.yaml
 
 build: $(addprefix build/,$(addsuffix /bootstrap,$(FUNCTIONS)))

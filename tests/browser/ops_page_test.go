@@ -1,0 +1,151 @@
+//go:build browser
+
+package browser
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// TestOpsPageInChromium seeds a week through the local runner, loads /ops in headless
+// Chromium (the runner's default identity is an ops user: a browser sends no X-Dev-User)
+// and checks the rendered DOM: a table row per flow and objective, a burn-rate SVG with
+// points per flow, an ack form posting to each firing alert, and the digest of 2026-W48.
+func TestOpsPageInChromium(t *testing.T) {
+	browser := chromium(t)
+	r := startRunner(t, "LOCAL_NOW=2026-11-29T21:00:00Z", "LOCAL_DEV_USER=ops-viewer", "LOCAL_DEV_GROUPS=ops")
+	c := newClient(t, r.URL)
+	seedWeek(t, c)
+
+	// Once per week: two invocations, one message on the DigestTopic.
+	status, _, b := c.do("GET", "/_local/sns/messages", "", nil, nil)
+	var msgs struct {
+		Messages []struct{ Topic, Subject, Message string }
+	}
+	if status != 200 || json.Unmarshal(b, &msgs) != nil {
+		t.Fatalf("GET /_local/sns/messages: %d %s", status, b)
+	}
+	var digests []string
+	for _, m := range msgs.Messages {
+		if m.Topic == "DigestTopic" {
+			digests = append(digests, m.Subject)
+		}
+	}
+	if len(digests) != 1 || !strings.HasPrefix(digests[0], "Weekly SLO digest 2026-W48") {
+		t.Errorf("DigestTopic messages = %q, want one digest of 2026-W48", digests)
+	}
+	firing := c.firing()
+	if len(firing) == 0 {
+		t.Fatal("nothing is firing after the seeded outage")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dom, err := browser.Run(ctx, "--dump-dom", r.URL+"/ops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(dom))
+	if err != nil {
+		t.Fatalf("the dumped DOM is not HTML: %v", err)
+	}
+
+	rows := map[string]int{}
+	for _, tr := range find(doc, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "data-flow") != "" && inside(n, "slo-table") }) {
+		rows[attr(tr, "data-flow")]++
+	}
+	for _, flow := range []string{"today_load", "create_task", "execute_intent", "undo"} {
+		if rows[flow] != 2 {
+			t.Errorf("rendered SLO table: %d rows for %s, want 2 (latency, availability)", rows[flow], flow)
+		}
+	}
+
+	svgs := find(doc, func(n *html.Node) bool { return n.Data == "svg" })
+	if len(svgs) != 4 {
+		t.Errorf("%d SVGs in the rendered DOM, want one per flow", len(svgs))
+	}
+	for _, svg := range svgs {
+		polys := find(svg, func(n *html.Node) bool { return n.Data == "polyline" })
+		if len(polys) == 0 || len(strings.Fields(attr(polys[0], "points"))) != 25 {
+			t.Errorf("an SVG without a 25-point polyline: %d polylines", len(polys))
+		}
+		if len(find(svg, func(n *html.Node) bool { return n.Data == "line" && attr(n, "class") == "threshold" })) != 1 {
+			t.Errorf("an SVG without the threshold line")
+		}
+	}
+
+	actions := map[string]bool{}
+	for _, f := range find(doc, func(n *html.Node) bool { return n.Data == "form" }) {
+		actions[attr(f, "action")] = strings.EqualFold(attr(f, "method"), "post")
+	}
+	for _, a := range firing {
+		if !actions["/ops/alerts/"+a.ID+"/ack"] {
+			t.Errorf("no POST form for firing alert %s (%s %s %s); forms: %v", a.ID, a.Flow, a.Objective, a.Severity, actions)
+		}
+	}
+	if s := textOf(doc); !strings.Contains(s, "Weekly digest 2026-W48") || !strings.Contains(s, "missed its objective") {
+		t.Errorf("the rendered page lacks the 2026-W48 digest and its decisions")
+	}
+
+	if *screenshot != "" {
+		path, err := filepath.Abs(*screenshot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := browser.Run(ctx, "--screenshot="+path, "--window-size=1280,1600", r.URL+"/ops"); err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(path)
+		if err != nil || st.Size() < 10_000 {
+			t.Fatalf("screenshot %s: %v (%v bytes)", path, err, st)
+		}
+		t.Logf("saved %s (%d bytes)", path, st.Size())
+	}
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	for c := range n.Descendants() {
+		if c.Type == html.ElementNode && match(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// inside reports whether n is under the element with that id.
+func inside(n *html.Node, id string) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if attr(p, "id") == id {
+			return true
+		}
+	}
+	return false
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for c := range n.Descendants() {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,188 @@
+//go:build browser
+
+package browser
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// client talks to the runner as the app, as on-call (X-Dev-User/X-Dev-Groups) and as
+// Lambda's Invoke API; it does not follow redirects, so a form post's 303 is seen.
+type client struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func newClient(t *testing.T, base string) *client {
+	return &client{t: t, base: base, http: &http.Client{Timeout: 2 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (c *client) do(method, path, contentType string, body []byte, headers map[string]string) (int, http.Header, []byte) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b
+}
+
+var oncall = map[string]string{"X-Dev-User": "oncall-1", "X-Dev-Groups": "ops"}
+
+// setClock moves the runner's clock.
+func (c *client) setClock(at time.Time) {
+	c.t.Helper()
+	if status, _, b := c.do("POST", "/_local/clock", "application/json", fmt.Appendf(nil, `{"now":%q}`, at.Format(time.RFC3339)), nil); status != 200 {
+		c.t.Fatalf("move the clock to %v: %d %s", at, status, b)
+	}
+}
+
+// event is one flow event as the app reports it.
+type event struct {
+	Flow      string  `json:"flow"`
+	LatencyMs float64 `json:"latency_ms"`
+	Outcome   string  `json:"outcome"`
+	At        string  `json:"at"`
+}
+
+// report posts events through POST /metrics/flows, at most 500 a request.
+func (c *client) report(events []event) {
+	c.t.Helper()
+	for len(events) > 0 {
+		n := min(len(events), 500)
+		body, _ := json.Marshal(map[string]any{"events": events[:n]})
+		status, _, b := c.do("POST", "/metrics/flows", "application/json", body, map[string]string{"X-Dev-User": "app"})
+		var res struct {
+			Accepted int `json:"accepted"`
+		}
+		if status != 200 || json.Unmarshal(b, &res) != nil || res.Accepted != n {
+			c.t.Fatalf("report %d events: %d %s", n, status, b)
+		}
+		events = events[n:]
+	}
+}
+
+// invoke runs a function once through the Invoke API with a scheduled event for at.
+func (c *client) invoke(function string, at time.Time) {
+	c.t.Helper()
+	ev := fmt.Sprintf(`{"version":"0","id":"browser-%d","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":%q,"region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/%s"],"detail":{}}`,
+		at.UnixNano(), at.UTC().Format(time.RFC3339), function)
+	status, h, b := c.do("POST", "/2015-03-31/functions/"+function+"/invocations", "application/json", []byte(ev), nil)
+	if status != 200 || h.Get("X-Amz-Function-Error") != "" {
+		c.t.Fatalf("invoke %s: %d %s %s", function, status, h.Get("X-Amz-Function-Error"), b)
+	}
+}
+
+type firingAlert struct {
+	ID, Flow, Objective, Severity string
+}
+
+func (c *client) firing() []firingAlert {
+	c.t.Helper()
+	status, _, b := c.do("GET", "/ops/alerts?state=firing", "", nil, oncall)
+	var body struct{ Alerts []firingAlert }
+	if status != 200 || json.Unmarshal(b, &body) != nil {
+		c.t.Fatalf("GET /ops/alerts: %d %s", status, b)
+	}
+	return body.Alerts
+}
+
+// ackByForm acknowledges as the page's buttons do: a form post, answered 303 to the page.
+func (c *client) ackByForm(id, verdict string) {
+	c.t.Helper()
+	form := url.Values{"verdict": {verdict}}.Encode()
+	status, h, b := c.do("POST", "/ops/alerts/"+id+"/ack", "application/x-www-form-urlencoded", []byte(form), oncall)
+	if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/ops?acked=") {
+		c.t.Fatalf("ack %s by form: %d %q %s", id, status, h.Get("Location"), b)
+	}
+}
+
+// traffic is a day's events for every flow: one every 2.5 minutes from each, ending at end.
+// slowShare of today_load's events are slow (over its 1500 ms objective).
+func traffic(start, end time.Time, slowShare float64) []event {
+	var out []event
+	i := 0
+	for at := start; at.Before(end); at = at.Add(150 * time.Second) {
+		i++
+		ts := at.UTC().Format(time.RFC3339)
+		tl := 380 + float64(i%17)*23
+		if float64(i%100) < slowShare*100 {
+			tl = 2100 + float64(i%7)*90
+		}
+		out = append(out,
+			event{"today_load", tl, "ok", ts},
+			event{"create_task", 140 + float64(i%13)*19, "ok", ts},
+			event{"execute_intent", 90 + float64(i%11)*31, "ok", ts},
+			event{"undo", 60 + float64(i%5)*12, "ok", ts},
+		)
+	}
+	return out
+}
+
+// outage is create_task failing one request in two over the minutes before end.
+func outage(end time.Time, minutes int) []event {
+	var out []event
+	for m := range minutes * 3 {
+		at := end.Add(-time.Duration(m) * 20 * time.Second)
+		outcome := "ok"
+		if m%2 == 0 {
+			outcome = "error"
+		}
+		out = append(out, event{"create_task", 210 + float64(m%9)*40, outcome, at.UTC().Format(time.RFC3339)})
+	}
+	return out
+}
+
+// seedWeek replays Sunday evening and Monday morning of 2026-W48/W49 through the runner:
+// a day in which today_load was slow (a ticket, acknowledged as a false positive) and
+// create_task started failing (a page, acknowledged as real), then Monday: the outage goes
+// on, and the weekly digest of 2026-W48 is made (invoked twice: one message).
+func seedWeek(t *testing.T, c *client) {
+	sunday := time.Date(2026, 11, 29, 21, 0, 0, 0, time.UTC) // LOCAL_NOW
+	// Events may be a day old; start a little later, as the clock runs on while they are sent.
+	c.report(traffic(sunday.Add(-23*time.Hour-50*time.Minute), sunday, 0.2))
+	c.report(outage(sunday, 15))
+	c.invoke("BurnRateCheckFunction", sunday)
+	c.setClock(sunday.Add(6 * time.Minute))
+	for _, a := range c.firing() {
+		switch {
+		case a.Flow == "create_task" && a.Objective == "availability" && a.Severity == "page":
+			c.ackByForm(a.ID, "true_positive")
+		case a.Flow == "today_load" && a.Objective == "latency":
+			c.ackByForm(a.ID, "false_positive")
+		}
+	}
+
+	monday := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	c.setClock(monday)
+	c.report(traffic(sunday.Add(6*time.Minute), monday, 0.02))
+	c.report(outage(monday, 20))
+	c.invoke("BurnRateCheckFunction", monday)
+	digestTime := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC) // the scheduled time; W48 ended at midnight
+	c.invoke("WeeklyDigestFunction", digestTime)
+	c.invoke("WeeklyDigestFunction", digestTime) // a rerun: nothing is sent again
+}
