@@ -1,0 +1,197 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/sketch"
+)
+
+// TestWeeklyDigestUnderEmulator: WeeklyDigestFunction built as bootstrap, under the
+// emulator, invoked twice with events/weekly-digest.json (the run of Monday 23 November
+// 2026, so the week is 2026-W47: a finished week by the real clock the function reads),
+// backed by moto. The digest arrives once on an SQS queue subscribed to the topic and once
+// at a Slack-compatible webhook; OpsFunction then serves it (JSON and the page).
+func TestWeeklyDigestUnderEmulator(t *testing.T) {
+	ctx := context.Background()
+	table := "OpsTable-e2e-digest"
+	ensureTables(t, table)
+	cfg, err := moto.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
+	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("DigestTopic-e2e")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("digest-e2e")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qa, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
+		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
+		Endpoint: aws.String(qa.Attributes["QueueArn"])}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The week 2026-W47 (16 to 22 November): create_task failed 2% of a day's requests on
+	// Thursday and paged; the page was acknowledged after 3 minutes as a real problem.
+	store := opsstore.New(dynamodb.NewFromConfig(cfg), table)
+	weekStart := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	var deltas []flowmetrics.Delta
+	for i := range 7 {
+		for _, flow := range []string{"today_load", "create_task"} {
+			sk := &sketch.Sketch{}
+			for j := range 400 {
+				sk.Add(150 + float64(j%40)*5)
+			}
+			good := map[string]uint64{"latency": 400, "availability": 400}
+			if flow == "create_task" && i == 3 {
+				good["availability"] = 392
+			}
+			deltas = append(deltas, flowmetrics.Delta{Flow: flow, Resolution: flowmetrics.Day, Start: weekStart.AddDate(0, 0, i),
+				Bucket: flowmetrics.Bucket{Total: 400, Good: good, Latency: sk.Counts()}})
+		}
+	}
+	if err := store.Add(ctx, deltas); err != nil {
+		t.Fatal(err)
+	}
+	k := alert.Key{Flow: "create_task", Objective: "availability", Severity: burnrate.Page}
+	triggered := weekStart.AddDate(0, 0, 3).Add(14 * time.Hour)
+	a := alert.Alert{ID: "01KE2EDIGEST0000000000000A", Flow: k.Flow, Objective: k.Objective, Severity: k.Severity,
+		State: alert.Resolved, DedupKey: k.DedupKey(), TriggeredAt: triggered}
+	if err := store.Save(ctx, alert.State{Alert: a, Version: 1}, true); err != nil {
+		t.Fatal(err)
+	}
+	tp := alert.TruePositive
+	if _, err := store.Acknowledge(ctx, a.ID, alert.Acknowledgement{At: triggered.Add(3 * time.Minute), By: "oncall-1",
+		TimeToAckSeconds: 180, Verdict: &tp}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A Slack-compatible webhook on 127.0.0.1, which the function reaches from the emulator.
+	var mu sync.Mutex
+	var hooks []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		hooks = append(hooks, string(b))
+		mu.Unlock()
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer hook.Close()
+
+	fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN="+aws.ToString(topic.TopicArn),
+		"DIGEST_WEBHOOK_URL="+hook.URL+"/services/T0/B0/e2e-secret", "OPS_PAGE_URL=https://api.example.com/ops")
+	scheduled := loadScheduled(t, "weekly-digest.json")
+	for range 2 { // the rerun sends nothing
+		out, err := fn.Invoke(scheduled)
+		if err != nil || string(out) != "null" {
+			t.Fatalf("weekly digest: %s %v", out, err)
+		}
+	}
+	if strings.Contains(fn.Output(), "e2e-secret") {
+		t.Errorf("the function logged the webhook URL:\n%s", fn.Output())
+	}
+
+	var got []struct {
+		Subject, Message  string
+		MessageAttributes map[string]struct{ Type, Value string }
+	}
+	for {
+		msgs, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs.Messages) == 0 {
+			break
+		}
+		for _, m := range msgs.Messages {
+			var env struct {
+				Subject, Message  string
+				MessageAttributes map[string]struct{ Type, Value string }
+			}
+			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, env)
+			_, _ = sqsc.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("digest messages on the queue = %d, want exactly 1 after two runs", len(got))
+	}
+	m := got[0]
+	if m.Subject != "Weekly SLO digest 2026-W47: 2 items need a decision" || m.MessageAttributes["week"].Value != "2026-W47" ||
+		m.MessageAttributes["kind"].Value != "weekly_digest" {
+		t.Errorf("subject %q attributes %v", m.Subject, m.MessageAttributes)
+	}
+	for _, want := range []string{
+		"Mon 16 Nov 2026 to Sun 22 Nov 2026 (UTC)",
+		"- create_task availability missed its objective: 99.71% ok against a target of 99.9%",
+		"MTTA (pages): median 3m 0s, worst 3m 0s (1 of 1 acknowledged)",
+		"create_task: 2,800 events; latency p50",
+		"Ops page: https://api.example.com/ops",
+	} {
+		if !strings.Contains(m.Message, want) {
+			t.Errorf("digest text lacks %q:\n%s", want, m.Message)
+		}
+	}
+	mu.Lock()
+	if len(hooks) != 1 || !strings.Contains(hooks[0], `"blocks":[`) || !strings.Contains(hooks[0], "2026-W47") {
+		t.Errorf("webhook calls = %d (%.120q), want one Block Kit message", len(hooks), hooks)
+	}
+	mu.Unlock()
+
+	// OpsFunction serves what was sent.
+	ops := startFunction(t, "ops", "OPS_TABLE="+table)
+	status, body, _ := invokeHTTP(t, ops, loadEvent(t, "ops-digests-latest.json"))
+	d, _ := body["digest"].(map[string]any)
+	delivery, _ := d["delivery"].(map[string]any)
+	if status != 200 || d["week"] != "2026-W47" || delivery["sns_sent_at"] == nil || delivery["webhook_sent_at"] == nil {
+		t.Errorf("GET /ops/digests/latest: %d %v", status, body)
+	}
+	page := loadEvent(t, "ops-page.json")
+	payload, _ := json.Marshal(page)
+	out, err := ops.Invoke(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp struct {
+		StatusCode      int               `json:"statusCode"`
+		Headers         map[string]string `json:"headers"`
+		Body            string            `json:"body"`
+		IsBase64Encoded bool              `json:"isBase64Encoded"`
+	}
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Headers["Content-Type"], "text/html") || resp.IsBase64Encoded ||
+		!strings.Contains(resp.Body, "Weekly digest 2026-W47") || !strings.Contains(resp.Body, `id="slo-table"`) {
+		t.Errorf("GET /ops: %d %v base64 %v, %d bytes", resp.StatusCode, resp.Headers, resp.IsBase64Encoded, len(resp.Body))
+	}
+}
