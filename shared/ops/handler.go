@@ -82,7 +82,9 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			return
 		}
 		var in ackRequest
-		form := isForm(r)
+		// curl -d sends JSON labelled as a form; a browser's form body never starts with
+		// "{" (it would be %7B), so such a body is read as the JSON it is.
+		form := isForm(r) && !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
 		switch {
 		case form:
 			if in.Verdict, err = formVerdict(body); err != nil {

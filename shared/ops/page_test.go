@@ -477,6 +477,7 @@ func TestAckByForm(t *testing.T) {
 		{"false positive in one click", "A0001", form, "verdict=false_positive", opsman, 303, "/ops?acked=A0001", alert.FalsePositive, ""},
 		{"a plain acknowledge (no verdict)", "A0002", form + "; charset=UTF-8", "", opsman, 303, "/ops?acked=A0002", "", ""},
 		{"JSON still answers JSON", "A0002", "application/json", `{"verdict":"true_positive"}`, opsman, 200, "", alert.TruePositive, ""},
+		{"JSON labelled as a form (curl -d) is JSON", "A0002", form, `{"verdict":"false_positive"}`, opsman, 200, "", alert.FalsePositive, ""},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
