@@ -11,16 +11,14 @@ import (
 	"time"
 )
 
-// chromiumNames are the names Debian (chromium) and others give the browser.
-var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
-
 // FindChromium returns the headless-capable browser: $CHROMIUM if set, else the first of
 // chromium, chromium-browser, google-chrome on PATH.
 func FindChromium() (string, error) {
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return exec.LookPath(p)
 	}
-	for _, n := range chromiumNames {
+	// The names Debian (chromium) and others give the browser.
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(n); err == nil {
 			return p, nil
 		}
