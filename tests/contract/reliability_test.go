@@ -11,10 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/alertsns"
@@ -24,6 +21,7 @@ import (
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/opsstore/opsstoretest"
 	"github.com/lucian-app/phase12/shared/slo"
+	"github.com/lucian-app/phase12/tests/harness"
 )
 
 func TestOpsStoreOnMoto(t *testing.T) {
@@ -31,70 +29,28 @@ func TestOpsStoreOnMoto(t *testing.T) {
 	opsstoretest.Run(t, db, table)
 }
 
-// snsEnvelope is what SNS delivers to an SQS subscriber without raw message delivery.
-type snsEnvelope struct {
-	Type              string
-	TopicArn          string
-	Subject           string
-	Message           string
-	MessageAttributes map[string]struct{ Type, Value string }
-}
-
-// alertQueue creates a topic and a queue subscribed to it (raw delivery off, as an
-// operator would subscribe a paging integration) and returns the topic ARN, a receive
-// function and the SNS client.
-func alertQueue(t *testing.T) (string, func() []snsEnvelope, *sns.Client) {
+// alertQueue is a topic with a queue subscribed to it (raw delivery off, as an
+// operator would subscribe a paging integration), and a function draining the queue.
+func alertQueue(t *testing.T) (string, func() []harness.SNSEnvelope, *sns.Client) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
 	name := sanitize(fmt.Sprintf("alerts-%d-%s", time.Now().UnixNano(), t.Name()))
 	if len(name) > 80 {
 		name = name[:80]
 	}
-	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+	sub, err := moto.Subscribe(ctx, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	attrs, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
-		Endpoint: aws.String(attrs.Attributes["QueueArn"])}); err != nil {
-		t.Fatal(err)
-	}
-	receive := func() []snsEnvelope {
+	receive := func() []harness.SNSEnvelope {
 		t.Helper()
-		var out []snsEnvelope
-		for {
-			msgs, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(msgs.Messages) == 0 {
-				return out
-			}
-			for _, m := range msgs.Messages {
-				var env snsEnvelope
-				if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
-					t.Fatalf("SQS body is not an SNS envelope: %v\n%s", err, aws.ToString(m.Body))
-				}
-				out = append(out, env)
-				if _, err := sqsc.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle}); err != nil {
-					t.Fatal(err)
-				}
-			}
+		got, err := sub.Drain(ctx)
+		if err != nil {
+			t.Fatal(err)
 		}
+		return got
 	}
-	return aws.ToString(topic.TopicArn), receive, snsc
+	return sub.TopicARN, receive, sub.SNS
 }
 
 // TestPageArrivesOnSubscribedQueue runs the burn-rate check against moto's DynamoDB and
@@ -140,7 +96,7 @@ func TestPageArrivesOnSubscribedQueue(t *testing.T) {
 	}
 
 	got := receive()
-	var pages []snsEnvelope
+	var pages []harness.SNSEnvelope
 	for _, env := range got {
 		if env.MessageAttributes["severity"].Value == "page" {
 			pages = append(pages, env)

@@ -13,11 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/burnrate"
@@ -39,22 +35,8 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
-	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("DigestTopic-e2e")})
+	sub, err := moto.Subscribe(ctx, "DigestTopic-e2e")
 	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("digest-e2e")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	qa, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
-		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
-		Endpoint: aws.String(qa.Attributes["QueueArn"])}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -105,7 +87,7 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	}))
 	defer hook.Close()
 
-	fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN="+aws.ToString(topic.TopicArn),
+	fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN="+sub.TopicARN,
 		"DIGEST_WEBHOOK_URL="+hook.URL+"/services/T0/B0/e2e-secret", "OPS_PAGE_URL=https://api.example.com/ops")
 	scheduled := loadScheduled(t, "weekly-digest.json")
 	for range 2 { // the rerun sends nothing
@@ -118,29 +100,9 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 		t.Errorf("the function logged the webhook URL:\n%s", fn.Output())
 	}
 
-	var got []struct {
-		Subject, Message  string
-		MessageAttributes map[string]struct{ Type, Value string }
-	}
-	for {
-		msgs, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs.Messages) == 0 {
-			break
-		}
-		for _, m := range msgs.Messages {
-			var env struct {
-				Subject, Message  string
-				MessageAttributes map[string]struct{ Type, Value string }
-			}
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, env)
-			_, _ = sqsc.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle})
-		}
+	got, err := sub.Drain(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(got) != 1 {
 		t.Fatalf("digest messages on the queue = %d, want exactly 1 after two runs", len(got))

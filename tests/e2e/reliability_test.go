@@ -4,18 +4,12 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/lucian-app/phase12/tests/harness"
 )
@@ -28,31 +22,13 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 	ctx := context.Background()
 	table := "OpsTable-e2e-reliability"
 	ensureTables(t, table)
-	cfg, err := moto.Config(ctx)
+	sub, err := moto.Subscribe(ctx, "AlertTopic-e2e")
 	if err != nil {
-		t.Fatal(err)
-	}
-	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
-	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("AlertTopic-e2e")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("pages-e2e")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	qa, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
-		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
-		Endpoint: aws.String(qa.Attributes["QueueArn"])}); err != nil {
 		t.Fatal(err)
 	}
 
 	ingest := startFunction(t, "flow-metrics", "OPS_TABLE="+table)
-	check := startFunction(t, "burn-rate-check", "OPS_TABLE="+table, "ALERT_TOPIC_ARN="+aws.ToString(topic.TopicArn),
+	check := startFunction(t, "burn-rate-check", "OPS_TABLE="+table, "ALERT_TOPIC_ARN="+sub.TopicARN,
 		"ACK_BASE_URL=https://api.example.com")
 	ops := startFunction(t, "ops", "OPS_TABLE="+table)
 
@@ -84,35 +60,20 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 			t.Fatalf("burn-rate check: %s %v", out, err)
 		}
 	}
-	var pages []map[string]any
-	for {
-		msgs, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs.Messages) == 0 {
-			break
-		}
-		for _, m := range msgs.Messages {
-			var env map[string]any
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
-				t.Fatal(err)
-			}
-			attrs, _ := env["MessageAttributes"].(map[string]any)
-			if sev, _ := attrs["severity"].(map[string]any); sev["Value"] == "page" {
-				pages = append(pages, attrs)
-			}
-			_, _ = sqsc.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle})
+	got, err := sub.Drain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []harness.SNSEnvelope
+	for _, env := range got {
+		if env.Attribute("severity") == "page" {
+			pages = append(pages, env)
 		}
 	}
 	if len(pages) != 1 {
 		t.Fatalf("pages = %d, want exactly 1 after two runs: %v", len(pages), pages)
 	}
-	value := func(name string) string {
-		v, _ := pages[0][name].(map[string]any)
-		s, _ := v["Value"].(string)
-		return s
-	}
+	value := pages[0].Attribute
 	if value("flow") != "create_task" || value("objective") != "availability" || value("action") != "trigger" ||
 		value("dedup_key") != "phase12/create_task/availability/page" {
 		t.Errorf("page attributes = %v", pages[0])
