@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/lucian-app/phase12/shared/burnrate"
 )
 
 // Links turn the paths in a message into links a person can follow.
@@ -130,15 +132,5 @@ func percent(f float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f*100), "0"), ".") + "%"
 }
 
-// window writes a window length as the rules name it: 5m, 1h, 1d, 3d.
-func window(msec int64) string {
-	d := time.Duration(msec) * time.Millisecond
-	switch {
-	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	default:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-}
+// window writes a window length as the rules name it.
+func window(msec int64) string { return burnrate.WindowName(time.Duration(msec) * time.Millisecond) }

@@ -1,6 +1,7 @@
 package burnrate
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -158,4 +159,17 @@ func Highest(evals []Evaluation, sev Severity) (Evaluation, bool) {
 // so that a digest can say by how much).
 func BudgetRemaining(c Counts, target float64) float64 {
 	return 1 - BurnRate(c, target)
+}
+
+// WindowName writes a window length as the rules name it: 5m, 1h, 1d, 3d,
+// so pages, the ops page and the digest say the same thing.
+func WindowName(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	default:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
 }

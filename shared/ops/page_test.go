@@ -189,7 +189,7 @@ func TestOpsPage(t *testing.T) {
 		for _, h := range heads {
 			names = append(names, strings.TrimSpace(text(h)))
 		}
-		for _, want := range []string{"Target", "Attainment", "Budget left", "5 m", "1 h", "3 d"} {
+		for _, want := range []string{"Target", "Attainment", "Budget left", "5m", "1h", "3d"} {
 			if !strings.Contains(strings.Join(names, "|"), want) {
 				t.Errorf("header %v lacks %q", names, want)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/digest"
 )
 
@@ -27,18 +28,8 @@ func pageTemplate() (*template.Template, error) {
 		"lastDay": func(t time.Time) string {
 			return t.UTC().AddDate(0, 0, -1).Format("Mon 2 Jan 2006")
 		},
-		"ago": func(now, at time.Time) string { return digest.Seconds(int64(max(now.Sub(at), 0) / time.Second)) },
-		"window": func(ms int64) string {
-			d := time.Duration(ms) * time.Millisecond
-			switch {
-			case d >= 24*time.Hour && d%(24*time.Hour) == 0:
-				return fmt.Sprintf("%d d", d/(24*time.Hour))
-			case d >= time.Hour && d%time.Hour == 0:
-				return fmt.Sprintf("%d h", d/time.Hour)
-			default:
-				return fmt.Sprintf("%d m", d/time.Minute)
-			}
-		},
+		"ago":    func(now, at time.Time) string { return digest.Seconds(int64(max(now.Sub(at), 0) / time.Second)) },
+		"window": func(ms int64) string { return burnrate.WindowName(time.Duration(ms) * time.Millisecond) },
 		"pct": func(v any) string {
 			switch f := v.(type) {
 			case float64:
