@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
 
@@ -51,7 +52,7 @@ func (s *Store) CreateGoal(ctx context.Context, owner string, g tasks.Goal) erro
 // ListGoals returns the owner's goals, oldest first (ids sort by time).
 func (s *Store) ListGoals(ctx context.Context, owner string) ([]tasks.Goal, error) {
 	out := []tasks.Goal{}
-	err := s.query(ctx, s.ownerQuery(owner, goalPrefix), func(av map[string]types.AttributeValue) error {
+	err := dynamo.QueryAll(ctx, s.DB, s.ownerQuery(owner, goalPrefix), func(av map[string]types.AttributeValue) error {
 		g, err := goalOf(av)
 		out = append(out, g)
 		return err

@@ -127,7 +127,7 @@ func (s *Store) ListTasks(ctx context.Context, owner string, openOnly bool) ([]t
 		in.ExpressionAttributeValues[":false"] = &types.AttributeValueMemberBOOL{Value: false}
 	}
 	var out []tasks.Task
-	err := s.query(ctx, in, func(av map[string]types.AttributeValue) error {
+	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
 		t, err := taskOf(av)
 		out = append(out, t)
 		return err
@@ -144,23 +144,5 @@ func (s *Store) ownerQuery(owner, prefix string) *dynamodb.QueryInput {
 			":pk":     &types.AttributeValueMemberS{Value: userPK(owner)},
 			":prefix": &types.AttributeValueMemberS{Value: prefix},
 		},
-	}
-}
-
-func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {
-	for {
-		page, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return dynamo.Wrap(err)
-		}
-		for _, av := range page.Items {
-			if err := each(av); err != nil {
-				return err
-			}
-		}
-		if len(page.LastEvaluatedKey) == 0 {
-			return nil
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
 	}
 }

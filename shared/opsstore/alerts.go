@@ -160,7 +160,7 @@ func (s *Store) States(ctx context.Context) ([]alert.State, error) {
 		ConsistentRead:            aws.Bool(true),
 	}
 	var out []alert.State
-	err := s.query(ctx, in, func(av map[string]types.AttributeValue) error {
+	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
 		it, err := decodeAlert(av)
 		if err != nil {
 			return err
@@ -285,7 +285,7 @@ func (s *Store) List(ctx context.Context, state alert.Status, limit int) ([]aler
 	}
 	out := []alert.Alert{}
 	errEnough := errors.New("enough")
-	err := s.query(ctx, in, func(av map[string]types.AttributeValue) error {
+	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
 		it, err := decodeAlert(av)
 		if err != nil {
 			return err

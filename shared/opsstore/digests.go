@@ -211,7 +211,7 @@ func (s *Store) Triggered(ctx context.Context, from, to time.Time) ([]alert.Aler
 	stop := from.Add(-triggeredSlack)
 	out := []alert.Alert{}
 	errDone := errors.New("done")
-	err := s.query(ctx, in, func(av map[string]types.AttributeValue) error {
+	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
 		it, err := decodeAlert(av)
 		if err != nil {
 			return err

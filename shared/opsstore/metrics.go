@@ -130,7 +130,7 @@ func (s *Store) Buckets(ctx context.Context, flow string, res flowmetrics.Resolu
 		},
 	}
 	var out []flowmetrics.Point
-	err := s.query(ctx, in, func(item map[string]types.AttributeValue) error {
+	err := dynamo.QueryAll(ctx, s.DB, in, func(item map[string]types.AttributeValue) error {
 		p, err := pointOf(res, item)
 		if err != nil {
 			return err
@@ -184,22 +184,4 @@ func parseCount(s string) uint64 {
 		return 0
 	}
 	return n
-}
-
-func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {
-	for {
-		page, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return dynamo.Wrap(err)
-		}
-		for _, item := range page.Items {
-			if err := each(item); err != nil {
-				return err
-			}
-		}
-		if len(page.LastEvaluatedKey) == 0 {
-			return nil
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
-	}
 }
