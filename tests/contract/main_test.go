@@ -24,17 +24,7 @@ var (
 	tableSeq atomic.Int64
 )
 
-func TestMain(m *testing.M) {
-	var err error
-	moto, err = harness.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "contract tests need moto_server:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(harness.RunWithMoto(m, &moto, "contract tests")) }
 
 // newDynamo returns an SDK client for moto with a fresh table of the
 // shared schema, and the table's name.

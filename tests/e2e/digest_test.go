@@ -89,7 +89,7 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 
 	fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN="+sub.TopicARN,
 		"DIGEST_WEBHOOK_URL="+hook.URL+"/services/T0/B0/e2e-secret", "OPS_PAGE_URL=https://api.example.com/ops")
-	scheduled := loadScheduled(t, "weekly-digest.json")
+	scheduled := readEvent(t, "weekly-digest.json")
 	for range 2 { // the rerun sends nothing
 		out, err := fn.Invoke(scheduled)
 		if err != nil || string(out) != "null" {

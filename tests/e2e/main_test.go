@@ -8,7 +8,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,17 +23,7 @@ import (
 
 var moto *harness.Moto
 
-func TestMain(m *testing.M) {
-	var err error
-	moto, err = harness.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "end-to-end tests need moto_server:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(harness.RunWithMoto(m, &moto, "end-to-end tests")) }
 
 // startFunction builds functions/<dir> and runs it under the emulator
 // with env; it is stopped when the test ends.
@@ -73,8 +62,8 @@ func ensureTables(t *testing.T, names ...string) {
 	}
 }
 
-// loadEvent reads events/<name> into an HTTP API v2 event.
-func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
+// readEvent reads events/<name> as Lambda delivers it.
+func readEvent(t *testing.T, name string) []byte {
 	t.Helper()
 	root, err := harness.RepoRoot()
 	if err != nil {
@@ -84,8 +73,14 @@ func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// loadEvent reads events/<name> into an HTTP API v2 event.
+func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
+	t.Helper()
 	var e events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &e); err != nil {
+	if err := json.Unmarshal(readEvent(t, name), &e); err != nil {
 		t.Fatal(err)
 	}
 	return e

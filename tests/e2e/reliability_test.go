@@ -5,8 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +51,7 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 		t.Fatalf("ingest: %d %v", status, body)
 	}
 
-	scheduled := loadScheduled(t, "burn-rate-check.json")
+	scheduled := readEvent(t, "burn-rate-check.json")
 	for range 2 { // the second run must not page again
 		out, err := check.Invoke(scheduled)
 		if err != nil || string(out) != "null" {
@@ -114,18 +112,4 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 	if status, _, _ := invokeHTTP(t, ops, user); status != 403 {
 		t.Errorf("GET /ops/slo outside the ops group: %d, want 403", status)
 	}
-}
-
-// loadScheduled reads a scheduled event's bytes as EventBridge sends them.
-func loadScheduled(t *testing.T, name string) []byte {
-	t.Helper()
-	root, err := harness.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(root, "events", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
