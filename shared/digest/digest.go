@@ -50,16 +50,9 @@ type FlowDigest struct {
 	Flow   string `json:"flow"`
 	Events uint64 `json:"events"`
 	// LatencyMs are the week's quantiles over every event of the flow.
-	LatencyMs  Quantiles         `json:"latency_ms"`
-	NoData     AlertStats        `json:"no_data"`
-	Objectives []ObjectiveDigest `json:"objectives"`
-}
-
-// Quantiles are nearest-rank latency quantiles in ms (within 1%), null without events.
-type Quantiles struct {
-	P50 *float64 `json:"p50"`
-	P95 *float64 `json:"p95"`
-	P99 *float64 `json:"p99"`
+	LatencyMs  flowmetrics.Quantiles `json:"latency_ms"`
+	NoData     AlertStats            `json:"no_data"`
+	Objectives []ObjectiveDigest     `json:"objectives"`
 }
 
 // ObjectiveDigest is one objective's week.
@@ -160,7 +153,7 @@ func (b *Builder) Build(ctx context.Context, w Week) (Digest, error) {
 				week.Add(p.Bucket)
 			}
 		}
-		fd := FlowDigest{Flow: f.Name, Events: week.Total, LatencyMs: quantiles(week), Objectives: []ObjectiveDigest{}}
+		fd := FlowDigest{Flow: f.Name, Events: week.Total, LatencyMs: flowmetrics.QuantilesOf(week.Sketch()), Objectives: []ObjectiveDigest{}}
 		nd := byKey[alert.Key{Flow: f.Name, Objective: alert.NoData, Severity: burnrate.Ticket}]
 		fd.NoData = stats(nd)
 		all = append(all, nd...)
@@ -199,15 +192,6 @@ func (b *Builder) Build(ctx context.Context, w Week) (Digest, error) {
 		d.Totals.NoDataTickets += f.NoData.Tickets
 	}
 	return d, nil
-}
-
-func quantiles(b flowmetrics.Bucket) Quantiles {
-	sk := b.Sketch()
-	if sk.Count() == 0 {
-		return Quantiles{}
-	}
-	p := func(q float64) *float64 { v := sk.Quantile(q); return &v }
-	return Quantiles{P50: p(0.50), P95: p(0.95), P99: p(0.99)}
 }
 
 // stats summarises incidents; only those of the catalogue's keys reach here, so incidents

@@ -115,6 +115,22 @@ func (b Bucket) Sketch() *sketch.Sketch {
 	return s
 }
 
+// Quantiles are nearest-rank latency quantiles in ms (within 1%), null without events.
+type Quantiles struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// QuantilesOf reads p50, p95 and p99 from a sketch.
+func QuantilesOf(sk *sketch.Sketch) Quantiles {
+	if sk.Count() == 0 {
+		return Quantiles{}
+	}
+	p := func(q float64) *float64 { v := sk.Quantile(q); return &v }
+	return Quantiles{P50: p(0.50), P95: p(0.95), P99: p(0.99)}
+}
+
 func (b *Bucket) count(f slo.Flow, e Event) {
 	b.Total++
 	for _, o := range f.Objectives {

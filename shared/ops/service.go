@@ -54,12 +54,10 @@ type LatencySnapshot struct {
 	BudgetWindow Quantiles `json:"budget_window"`
 }
 
-// Quantiles are nearest-rank quantiles in ms (within 1%), null without events.
+// Quantiles are a window's event count and its latency quantiles.
 type Quantiles struct {
-	Count uint64   `json:"count"`
-	P50   *float64 `json:"p50"`
-	P95   *float64 `json:"p95"`
-	P99   *float64 `json:"p99"`
+	Count uint64 `json:"count"`
+	flowmetrics.Quantiles
 }
 
 // ObjectiveSnapshot is one objective of a flow.
@@ -160,13 +158,7 @@ func (s *Service) Snapshot(ctx context.Context) (Snapshot, error) {
 
 func quantiles(b flowmetrics.Bucket) Quantiles {
 	sk := b.Sketch()
-	q := Quantiles{Count: sk.Count()}
-	if q.Count == 0 {
-		return q
-	}
-	p := func(x float64) *float64 { v := sk.Quantile(x); return &v }
-	q.P50, q.P95, q.P99 = p(0.50), p(0.95), p(0.99)
-	return q
+	return Quantiles{Count: sk.Count(), Quantiles: flowmetrics.QuantilesOf(sk)}
 }
 
 // Alerts lists incidents newest first.
