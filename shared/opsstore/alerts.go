@@ -150,15 +150,20 @@ func key(pk, sk string) map[string]types.AttributeValue {
 	}
 }
 
-// States reads every alert state: one per (flow, objective, severity), a few dozen items.
-func (s *Store) States(ctx context.Context) ([]alert.State, error) {
-	in := &dynamodb.QueryInput{
+// partition selects every item under pk.
+func (s *Store) partition(pk string) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
 		TableName:                 aws.String(s.Table),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": dynamo.PartitionKey},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: statePK}},
-		ConsistentRead:            aws.Bool(true),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
 	}
+}
+
+// States reads every alert state: one per (flow, objective, severity), a few dozen items.
+func (s *Store) States(ctx context.Context) ([]alert.State, error) {
+	in := s.partition(statePK)
+	in.ConsistentRead = aws.Bool(true)
 	var out []alert.State
 	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
 		it, err := decodeAlert(av)
@@ -270,14 +275,9 @@ func (s *Store) List(ctx context.Context, state alert.Status, limit int) ([]aler
 	if state == alert.Firing {
 		return s.listFiring(ctx, limit)
 	}
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.Table),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": dynamo.PartitionKey},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: recordPK}},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(min(limit, 1000))),
-	}
+	in := s.partition(recordPK)
+	in.ScanIndexForward = aws.Bool(false)
+	in.Limit = aws.Int32(int32(min(limit, 1000)))
 	if state != "" {
 		in.FilterExpression = aws.String("#state = :state")
 		in.ExpressionAttributeNames["#state"] = "state"

@@ -85,15 +85,9 @@ func (s *Store) Digest(ctx context.Context, week string) (digest.Record, error) 
 
 // Latest reads the newest digest: weeks sort chronologically ("2026-W48" < "2027-W01").
 func (s *Store) Latest(ctx context.Context) (digest.Record, error) {
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.Table),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": dynamo.PartitionKey},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: digestPK}},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(1),
-		ConsistentRead:            aws.Bool(true),
-	})
+	in := s.partition(digestPK)
+	in.ScanIndexForward, in.Limit, in.ConsistentRead = aws.Bool(false), aws.Int32(1), aws.Bool(true)
+	out, err := s.DB.Query(ctx, in)
 	if err != nil {
 		return digest.Record{}, dynamo.Wrap(err)
 	}
@@ -200,14 +194,9 @@ func (s *Store) Release(ctx context.Context, week, owner string) error {
 // time, so it reads the records newest first and stops a little before from: what it reads
 // is bounded by the incidents since from, not by the history.
 func (s *Store) Triggered(ctx context.Context, from, to time.Time) ([]alert.Alert, error) {
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.Table),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": dynamo.PartitionKey},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: recordPK}},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(triggeredPage),
-	}
+	in := s.partition(recordPK)
+	in.ScanIndexForward = aws.Bool(false)
+	in.Limit = aws.Int32(triggeredPage)
 	stop := from.Add(-triggeredSlack)
 	out := []alert.Alert{}
 	errDone := errors.New("done")
