@@ -184,31 +184,29 @@ func (c *Checker) step(ctx context.Context, now time.Time, k Key, cond condition
 // only once the publisher accepted it.
 func (c *Checker) deliver(ctx context.Context, now time.Time, st *State, rep *Report) error {
 	if st.Alert.NotifiedAt == nil {
-		if err := c.Publisher.Publish(ctx, TriggerMessage(st.Alert, c.Links)); err != nil {
-			return fmt.Errorf("publish trigger of %s: %w", st.Alert.ID, err)
+		if err := c.send(ctx, st, rep, "trigger", TriggerMessage(st.Alert, c.Links), func(a *Alert) { a.NotifiedAt = &now }); err != nil {
+			return err
 		}
-		rep.Published++
-		next := *st
-		next.Alert.NotifiedAt = &now
-		next.Version++
-		if err := c.save(ctx, next, false); err != nil {
-			return fmt.Errorf("mark trigger of %s sent: %w", st.Alert.ID, err)
-		}
-		*st = next
 	}
 	if st.Alert.State == Resolved && st.Alert.ResolveNotifiedAt == nil {
-		if err := c.Publisher.Publish(ctx, ResolveMessage(st.Alert, c.Links)); err != nil {
-			return fmt.Errorf("publish resolve of %s: %w", st.Alert.ID, err)
-		}
-		rep.Published++
-		next := *st
-		next.Alert.ResolveNotifiedAt = &now
-		next.Version++
-		if err := c.save(ctx, next, false); err != nil {
-			return fmt.Errorf("mark resolve of %s sent: %w", st.Alert.ID, err)
-		}
-		*st = next
+		return c.send(ctx, st, rep, "resolve", ResolveMessage(st.Alert, c.Links), func(a *Alert) { a.ResolveNotifiedAt = &now })
 	}
+	return nil
+}
+
+// send publishes msg and then, only then, saves the state with mark applied.
+func (c *Checker) send(ctx context.Context, st *State, rep *Report, what string, msg Message, mark func(*Alert)) error {
+	if err := c.Publisher.Publish(ctx, msg); err != nil {
+		return fmt.Errorf("publish %s of %s: %w", what, st.Alert.ID, err)
+	}
+	rep.Published++
+	next := *st
+	mark(&next.Alert)
+	next.Version++
+	if err := c.save(ctx, next, false); err != nil {
+		return fmt.Errorf("mark %s of %s sent: %w", what, st.Alert.ID, err)
+	}
+	*st = next
 	return nil
 }
 
