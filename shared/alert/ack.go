@@ -23,6 +23,17 @@ type Records interface {
 	SetVerdict(ctx context.Context, id, verdict string) (Alert, error)
 }
 
+// FiringIDs are the incidents the states say are firing.
+func FiringIDs(states []State) []string {
+	var ids []string
+	for _, st := range states {
+		if st.Alert.State == Firing {
+			ids = append(ids, st.Alert.ID)
+		}
+	}
+	return ids
+}
+
 // Acknowledgement is who took an incident on, and when.
 type Acknowledgement struct {
 	At               time.Time

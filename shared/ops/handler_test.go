@@ -41,7 +41,7 @@ func newFixture(t *testing.T) *fixture {
 	store := opsstore.New(dynamotest.New(t), dynamotest.OpsTable)
 	clock := func() time.Time { return now }
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
-		Metrics: store, States: store, Records: store, Now: clock}
+		Metrics: store, States: store, Records: store, Incidents: store, Now: clock}
 	return &fixture{h: ops.Handler(svc, slog.New(slog.DiscardHandler), clock), store: store, cat: cat}
 }
 

@@ -79,13 +79,17 @@ const (
 // burn-rate check), one Query of at most HistoryHours hour buckets per flow, the alert
 // states and firing incidents, and one digest.
 func (s *Service) Page(ctx context.Context) (PageData, error) {
-	snap, err := s.Snapshot(ctx)
+	snap, states, err := s.snapshot(ctx)
 	if err != nil {
 		return PageData{}, err
 	}
-	firing, err := s.Records.List(ctx, alert.Firing, PageAlerts)
+	// The states the snapshot read name the firing incidents: no second read.
+	firing, err := s.Incidents.GetMany(ctx, alert.FiringIDs(states))
 	if err != nil {
 		return PageData{}, err
+	}
+	if len(firing) > PageAlerts {
+		firing = firing[:PageAlerts]
 	}
 	burn, err := s.history(ctx, snap)
 	if err != nil {

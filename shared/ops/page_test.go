@@ -42,7 +42,7 @@ func newPageFixture(t *testing.T) *pageFixture {
 	store := opsstore.New(counter, dynamotest.OpsTable)
 	clock := func() time.Time { return now }
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
-		Metrics: store, States: store, Records: store, Digests: store, Now: clock}
+		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Now: clock}
 	return &pageFixture{
 		fixture: &fixture{h: ops.Handler(svc, slog.New(slog.DiscardHandler), clock), store: store, cat: cat},
 		svc:     svc, counter: counter,

@@ -18,6 +18,11 @@ type States interface {
 	States(ctx context.Context) ([]alert.State, error)
 }
 
+// Incidents reads incidents by id, newest first.
+type Incidents interface {
+	GetMany(ctx context.Context, ids []string) ([]alert.Alert, error)
+}
+
 // Service answers the ops routes.
 type Service struct {
 	Catalog slo.Catalog
@@ -26,6 +31,8 @@ type Service struct {
 	Metrics flowmetrics.Reader
 	States  States
 	Records alert.Records
+	// Incidents reads the firing incidents the page lists.
+	Incidents Incidents
 	// Digests serves the weekly digests (GET /ops/digests/..., the ops page).
 	Digests Digests
 	Now     func() time.Time
@@ -94,10 +101,16 @@ type AlertRef struct {
 
 // Snapshot reads every flow's windows and alert states.
 func (s *Service) Snapshot(ctx context.Context) (Snapshot, error) {
+	snap, _, err := s.snapshot(ctx)
+	return snap, err
+}
+
+// snapshot is Snapshot, also returning the alert states it read.
+func (s *Service) snapshot(ctx context.Context) (Snapshot, []alert.State, error) {
 	now := s.Now().UTC()
 	states, err := s.States.States(ctx)
 	if err != nil {
-		return Snapshot{}, err
+		return Snapshot{}, nil, err
 	}
 	refs := map[alert.Key]AlertRef{}
 	for _, st := range states {
@@ -116,7 +129,7 @@ func (s *Service) Snapshot(ctx context.Context) (Snapshot, error) {
 	out := Snapshot{GeneratedAt: now, SLOVersion: s.Catalog.Version, BudgetingWindowMs: s.Catalog.BudgetingWindow.Milliseconds(), Flows: []FlowSnapshot{}}
 	statuses, errs := alert.AssessAll(ctx, s.Metrics, s.Catalog, s.Rules, s.NoData, now)
 	if err := errors.Join(errs...); err != nil {
-		return Snapshot{}, err
+		return Snapshot{}, nil, err
 	}
 	for i, f := range s.Catalog.Flows {
 		fs := statuses[i]
@@ -153,7 +166,7 @@ func (s *Service) Snapshot(ctx context.Context) (Snapshot, error) {
 		}
 		out.Flows = append(out.Flows, flow)
 	}
-	return out, nil
+	return out, states, nil
 }
 
 func quantiles(b flowmetrics.Bucket) Quantiles {

@@ -307,11 +307,19 @@ func (s *Store) listFiring(ctx context.Context, limit int) ([]alert.Alert, error
 	if err != nil {
 		return nil, err
 	}
-	var keys []map[string]types.AttributeValue
-	for _, st := range states {
-		if st.Alert.State == alert.Firing {
-			keys = append(keys, key(recordPK, st.Alert.ID))
-		}
+	out, err := s.GetMany(ctx, alert.FiringIDs(states))
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, err
+}
+
+// GetMany reads the incidents ids name, consistently, newest first; an
+// unknown id is left out.
+func (s *Store) GetMany(ctx context.Context, ids []string) ([]alert.Alert, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, key(recordPK, id))
 	}
 	out := []alert.Alert{}
 	for chunk := range slices.Chunk(keys, 100) {
@@ -332,9 +340,6 @@ func (s *Store) listFiring(ctx context.Context, limit int) ([]alert.Alert, error
 		}
 	}
 	slices.SortFunc(out, func(a, b alert.Alert) int { return cmp.Compare(b.ID, a.ID) })
-	if len(out) > limit {
-		out = out[:limit]
-	}
 	return out, nil
 }
 

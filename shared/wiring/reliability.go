@@ -101,7 +101,7 @@ func Ops(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
-		Metrics: store, States: store, Records: store, Digests: store, Now: d.Now}
+		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Now: d.Now}
 	return httpadapter.NewV2(ops.Handler(svc, d.Log, d.Now)).ProxyWithContext, nil
 }
 
