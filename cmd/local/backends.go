@@ -12,9 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/truora/minidyn/aws-v2/client"
 
 	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/dynamo/embedded"
 	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
@@ -46,7 +46,7 @@ type backends struct {
 // memoryBackends are the in-process DynamoDB and SNS, with the template's
 // tables and topics.
 func memoryBackends(ctx context.Context, tmpl *samtemplate.Template) (*backends, error) {
-	db := client.NewClient()
+	db := embedded.New()
 	b := &backends{db: db, admin: db, topicARNs: map[string]string{}, dynamoDesc: "in-process minidyn"}
 	if err := ensureTables(ctx, tmpl, db, nil); err != nil {
 		return nil, err

@@ -227,21 +227,14 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 	}
 	switch {
 	case code(txRecord) == dynamo.ReasonConditionFailed:
-		if len(reasons[txRecord].Item) > 0 {
-			ex, err := executionOf(reasons[txRecord].Item)
-			if err != nil {
-				return err
-			}
-			return &execute.DuplicateError{Existing: ex}
+		if len(reasons[txRecord].Item) == 0 {
+			// DynamoDB returns the old record (ALL_OLD); without it the
+			// engine settles the race by reading the record itself.
+			return execute.ErrTransactionConflict
 		}
-		// A cancellation without the old item (minidyn ignores ALL_OLD on
-		// a Put): read it. Real DynamoDB and moto return it.
-		ex, ok, err := s.Execution(ctx, owner, c.Record.IdempotencyKey)
+		ex, err := executionOf(reasons[txRecord].Item)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return execute.ErrTransactionConflict
 		}
 		return &execute.DuplicateError{Existing: ex}
 	case c.Confirm != nil && code(txConfirm) == dynamo.ReasonConditionFailed:

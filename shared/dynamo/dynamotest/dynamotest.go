@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/truora/minidyn/aws-v2/client"
 
 	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/dynamo/embedded"
 )
 
 // Table names the unit tests use (the template's logical IDs, as locally).
@@ -21,9 +21,9 @@ const (
 )
 
 // New returns an in-process DynamoDB with AppTable and OpsTable.
-func New(t testing.TB) *client.Client {
+func New(t testing.TB) *embedded.DB {
 	t.Helper()
-	db := client.NewClient()
+	db := embedded.New()
 	for _, name := range []string{AppTable, OpsTable} {
 		if err := dynamo.EnsureTable(context.Background(), db, name); err != nil {
 			t.Fatal(err)
