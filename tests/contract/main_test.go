@@ -1,8 +1,9 @@
 //go:build contract
 
-// Package contract runs the stores against moto_server over the real wire
-// protocol, with the real AWS SDK: what minidyn might get wrong about
-// DynamoDB, SNS or SQS shows up here.
+// Package contract runs the stores over the real wire protocol, with the
+// real AWS SDK: DynamoDB against AWS's DynamoDB Local (which runs requests
+// at the same time, so races are real), SNS and SQS against moto_server.
+// What minidyn might get wrong about DynamoDB, SNS or SQS shows up here.
 package contract
 
 import (
@@ -20,18 +21,18 @@ import (
 )
 
 var (
-	moto     *harness.Moto
+	backends *harness.Backends
 	tableSeq atomic.Int64
 )
 
-func TestMain(m *testing.M) { os.Exit(harness.RunWithMoto(m, &moto, "contract tests")) }
+func TestMain(m *testing.M) { os.Exit(harness.RunWithBackends(m, &backends, "contract tests")) }
 
-// newDynamo returns an SDK client for moto with a fresh table of the
+// newDynamo returns an SDK client for DynamoDB Local with a fresh table of the
 // shared schema, and the table's name.
 func newDynamo(t *testing.T, opts ...func(*dynamodb.Options)) (*dynamodb.Client, string) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx)
+	cfg, err := backends.DynamoConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

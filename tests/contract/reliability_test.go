@@ -24,7 +24,7 @@ import (
 	"github.com/lucian-app/phase12/tests/harness"
 )
 
-func TestOpsStoreOnMoto(t *testing.T) {
+func TestOpsStoreOnDynamoDBLocal(t *testing.T) {
 	db, table := newDynamo(t)
 	opsstoretest.Run(t, db, table)
 }
@@ -38,7 +38,7 @@ func alertQueue(t *testing.T) (string, func() []harness.SNSEnvelope, *sns.Client
 	if len(name) > 80 {
 		name = name[:80]
 	}
-	sub, err := moto.Subscribe(ctx, name)
+	sub, err := backends.Moto.Subscribe(ctx, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func alertQueue(t *testing.T) (string, func() []harness.SNSEnvelope, *sns.Client
 	return sub.TopicARN, receive, sub.SNS
 }
 
-// TestPageArrivesOnSubscribedQueue runs the burn-rate check against moto's DynamoDB and
+// TestPageArrivesOnSubscribedQueue runs the burn-rate check against DynamoDB Local and moto's
 // SNS, and reads the page from an SQS queue subscribed to the topic.
 func TestPageArrivesOnSubscribedQueue(t *testing.T) {
 	ctx := context.Background()

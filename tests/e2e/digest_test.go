@@ -25,17 +25,17 @@ import (
 // TestWeeklyDigestUnderEmulator: WeeklyDigestFunction built as bootstrap, under the
 // emulator, invoked twice with events/weekly-digest.json (the run of Monday 23 November
 // 2026, so the week is 2026-W47: a finished week by the real clock the function reads),
-// backed by moto. The digest arrives once on an SQS queue subscribed to the topic and once
+// backed by DynamoDB Local and moto. The digest arrives once on an SQS queue subscribed to the topic and once
 // at a Slack-compatible webhook; OpsFunction then serves it (JSON and the page).
 func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	ctx := context.Background()
 	table := "OpsTable-e2e-digest"
 	ensureTables(t, table)
-	cfg, err := moto.Config(ctx)
+	cfg, err := backends.DynamoConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := moto.Subscribe(ctx, "DigestTopic-e2e")
+	sub, err := backends.Moto.Subscribe(ctx, "DigestTopic-e2e")
 	if err != nil {
 		t.Fatal(err)
 	}

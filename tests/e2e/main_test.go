@@ -2,7 +2,8 @@
 
 // Package e2e runs the built bootstrap binaries under the AWS Lambda
 // Runtime Interface Emulator, invoked with the sample events in events/,
-// backed by moto over the wire: the deployed artefact, end to end.
+// backed over the wire by DynamoDB Local (DynamoDB) and moto (SNS, SQS):
+// the deployed artefact, end to end.
 package e2e
 
 import (
@@ -21,9 +22,9 @@ import (
 	"github.com/lucian-app/phase12/tests/harness"
 )
 
-var moto *harness.Moto
+var backends *harness.Backends
 
-func TestMain(m *testing.M) { os.Exit(harness.RunWithMoto(m, &moto, "end-to-end tests")) }
+func TestMain(m *testing.M) { os.Exit(harness.RunWithBackends(m, &backends, "end-to-end tests")) }
 
 // startFunction builds functions/<dir> and runs it under the emulator
 // with env; it is stopped when the test ends.
@@ -33,7 +34,7 @@ func startFunction(t *testing.T, dir string, env ...string) *harness.Emulator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := harness.StartEmulator(bootstrap, append(moto.Env(), env...))
+	e, err := harness.StartEmulator(bootstrap, append(backends.Env(), env...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +47,11 @@ func startFunction(t *testing.T, dir string, env ...string) *harness.Emulator {
 	return e
 }
 
-// ensureTables creates the named tables in moto.
+// ensureTables creates the named tables in DynamoDB Local.
 func ensureTables(t *testing.T, names ...string) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx)
+	cfg, err := backends.DynamoConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +109,11 @@ func invokeHTTP(t *testing.T, fn *harness.Emulator, e events.APIGatewayV2HTTPReq
 	return resp.StatusCode, body, resp
 }
 
-// countItems counts the items of one partition in a moto table.
+// countItems counts the items of one partition in a DynamoDB Local table.
 func countItems(t *testing.T, table, pk string) int {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx)
+	cfg, err := backends.DynamoConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,12 @@ import (
 // TestControlTowerUnderEmulator: flow events in through FlowMetricsFunction, a scheduled
 // BurnRateCheckFunction run that pages through SNS (read from a subscribed SQS queue), and
 // the ops routes seeing and acknowledging the incident: the three built bootstraps, the
-// sample events, moto behind them.
+// sample events, DynamoDB Local and moto behind them.
 func TestControlTowerUnderEmulator(t *testing.T) {
 	ctx := context.Background()
 	table := "OpsTable-e2e-reliability"
 	ensureTables(t, table)
-	sub, err := moto.Subscribe(ctx, "AlertTopic-e2e")
+	sub, err := backends.Moto.Subscribe(ctx, "AlertTopic-e2e")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,12 @@ package harness
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -116,17 +114,4 @@ func (m *Moto) Config(ctx context.Context) (aws.Config, error) {
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
 		config.WithRetryer(wiring.Retryer),
 	)
-}
-
-// RunWithMoto is a TestMain body: it starts moto into *dst, runs the tests
-// and stops moto by its PID. Without moto the tier fails, never skips.
-func RunWithMoto(m *testing.M, dst **Moto, tier string) int {
-	moto, err := StartMoto()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s need moto_server: %v\n", tier, err)
-		return 1
-	}
-	*dst = moto
-	defer moto.Stop()
-	return m.Run()
 }
