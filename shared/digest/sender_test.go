@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +22,9 @@ import (
 type slack struct {
 	srv *httptest.Server
 
+	// hold, when set, runs before each call is answered (a test blocks the webhook with it).
+	hold func()
+
 	mu       sync.Mutex
 	script   []int
 	calls    int
@@ -32,6 +36,9 @@ func newSlack(t *testing.T, script ...int) *slack {
 	s := &slack{script: script}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		if s.hold != nil {
+			s.hold()
+		}
 		s.mu.Lock()
 		status := s.script[min(s.calls, len(s.script)-1)]
 		s.calls++
@@ -214,9 +221,42 @@ func TestSNSFailureDoesNotStopTheWebhookAndIsRetriedAlone(t *testing.T) {
 	}
 }
 
+// leaseBarrier is the store of overlapping runs: it closes claimed once n runs have tried
+// to take the delivery lease (and got their answer).
+type leaseBarrier struct {
+	digest.Store
+	n       int
+	mu      sync.Mutex
+	tries   int
+	claimed chan struct{}
+}
+
+func (b *leaseBarrier) Claim(ctx context.Context, week, owner string, now, until time.Time) (digest.Record, error) {
+	rec, err := b.Store.Claim(ctx, week, owner, now, until)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.tries++; b.tries == b.n {
+		close(b.claimed)
+	}
+	return rec, err
+}
+
 func TestOverlappingRunsSendOnce(t *testing.T) {
 	h := newHarness(t, true, http.StatusOK)
 	const runs = 6
+	barrier := &leaseBarrier{Store: h.sender.Store, n: runs, claimed: make(chan struct{})}
+	h.sender.Store = barrier
+	// The run that holds the lease waits inside the webhook call until every run has tried
+	// to take the lease, so all of them overlap the delivery. The timeout only keeps a
+	// broken sender (one that never reaches the lease) from hanging the test.
+	var missed atomic.Bool
+	h.slack.hold = func() {
+		select {
+		case <-barrier.claimed:
+		case <-time.After(10 * time.Second):
+			missed.Store(true)
+		}
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, runs)
 	for i := range runs {
@@ -227,17 +267,24 @@ func TestOverlappingRunsSendOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	ok := 0
+	if missed.Load() {
+		t.Errorf("the webhook was released by the timeout: fewer than %d runs tried the delivery lease", runs)
+	}
+	ok, busy := 0, 0
 	for _, err := range errs {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, digest.ErrBusy):
+		case errors.Is(err, digest.ErrBusy):
+			busy++
+		default:
 			t.Errorf("overlapping run failed with %v, want nil or ErrBusy", err)
 		}
 	}
-	if ok == 0 {
-		t.Errorf("no run succeeded")
+	// While the holder is inside the webhook call no other run can take the lease, so one
+	// run delivers and every other one is refused.
+	if ok != 1 || busy != runs-1 {
+		t.Errorf("%d overlapping runs: %d succeeded and %d were refused by the lease (ErrBusy), want 1 and %d", runs, ok, busy, runs-1)
 	}
 	// Lambda retries the runs that found the lease taken: they find the digest sent.
 	h.clock.Add(time.Minute)
@@ -246,7 +293,7 @@ func TestOverlappingRunsSendOnce(t *testing.T) {
 	}
 	calls, _ := h.slack.stats()
 	if n := len(h.sns.messages()); n != 1 || calls != 1 {
-		t.Errorf("%d overlapping runs: %d SNS messages and %d webhook calls, want 1 and 1", runs, n, calls)
+		t.Errorf("%d overlapping runs: got %d SNS messages and %d webhook calls, want 1 and 1", runs, n, calls)
 	}
 }
 
