@@ -4,11 +4,16 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/tests/harness"
 )
 
@@ -16,6 +21,53 @@ import (
 // BurnRateCheckFunction run that pages through SNS (read from a subscribed SQS queue), and
 // the ops routes seeing and acknowledging the incident: the three built bootstraps, the
 // sample events, DynamoDB Local and moto behind them.
+// acceptedSample counts the events of flow in events/flow-metrics.json that the ingest did
+// not reject (rejected is the "rejected" list of its answer).
+func acceptedSample(t *testing.T, rejected []any, flow string) int {
+	t.Helper()
+	var sample struct {
+		Events []struct {
+			Flow string `json:"flow"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(loadEvent(t, "flow-metrics.json").Body), &sample); err != nil {
+		t.Fatal(err)
+	}
+	refused := map[int]bool{}
+	for _, r := range rejected {
+		i, _ := r.(map[string]any)["index"].(float64)
+		refused[int(i)] = true
+	}
+	n := 0
+	for i, ev := range sample.Events {
+		if ev.Flow == flow && !refused[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// flowTotal sums the event totals of every bucket of flow at one resolution in the ops
+// table, read from DynamoDB Local through the store the functions use.
+func flowTotal(t *testing.T, table, flow string, res flowmetrics.Resolution) uint64 {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := backends.DynamoConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := opsstore.New(dynamodb.NewFromConfig(cfg), table)
+	points, err := store.Buckets(ctx, flow, res, time.Time{}, time.Now().AddDate(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total uint64
+	for _, p := range points {
+		total += p.Total
+	}
+	return total
+}
+
 func TestControlTowerUnderEmulator(t *testing.T) {
 	ctx := context.Background()
 	table := "OpsTable-e2e-reliability"
@@ -42,13 +94,25 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 	// A total outage of create_task, reported now (the functions use the real clock).
 	e := loadEvent(t, "flow-metrics.json")
 	var es []string
-	for range 200 {
+	const outage = 200
+	for range outage {
 		es = append(es, fmt.Sprintf(`{"flow":"create_task","latency_ms":90,"outcome":"error","at":%q}`, time.Now().UTC().Format(time.RFC3339)))
 	}
 	e.Body = `{"events":[` + strings.Join(es, ",") + `]}`
 	e.Headers["content-length"] = fmt.Sprint(len(e.Body))
-	if status, body, _ := invokeHTTP(t, ingest, e); status != 200 || body["accepted"] != float64(200) {
+	if status, body, _ := invokeHTTP(t, ingest, e); status != 200 || body["accepted"] != float64(outage) {
 		t.Fatalf("ingest: %d %v", status, body)
+	}
+
+	// Every accepted create_task event is counted once at each resolution, however many
+	// minute or hour buckets the events fell into (a run that crosses a minute boundary
+	// writes two minute buckets): the totals per resolution add up to the events sent.
+	want := outage + acceptedSample(t, rejected, "create_task")
+	for _, res := range []flowmetrics.Resolution{flowmetrics.Minute, flowmetrics.Hour, flowmetrics.Day} {
+		if got := flowTotal(t, table, "create_task", res); got != uint64(want) {
+			t.Errorf("create_task %v buckets in OpsTable: got a total of %d events, want %d (%d sent now, %d of the sample)",
+				res, got, want, outage, want-outage)
+		}
 	}
 
 	scheduled := readEvent(t, "burn-rate-check.json")
