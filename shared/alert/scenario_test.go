@@ -352,38 +352,83 @@ func TestPageContent(t *testing.T) {
 	}
 }
 
-func TestReadsPerCheckDoNotGrowWithTraffic(t *testing.T) {
-	cat, err := slo.Default()
+// TestReadsPerCheckAreBoundedWhateverTheData: a check reads the same number of items at
+// 1k and at 100k events in the same sparse buckets, and no more than one bound whether the
+// buckets are sparse or dense (every minute of the last 72 hours populated, and every hour
+// and day rolled up). The bound is, per flow, flowmetrics.MaxBuckets (60 minutes and the
+// MaxAhead ones after the clock, 30 edge minutes per window over an hour, the hours of the
+// 3-day window and the current one, the 30 days of the budget) plus 5 alert states (2
+// objectives times 2 severities, and no-data).
+//
+// Flows are read one by one, so one flow (today_load) shows the per-flow bound; with every
+// flow dense the embedded store, which scans its whole table per Query, takes seconds.
+func TestReadsPerCheckAreBoundedWhateverTheData(t *testing.T) {
+	def, err := slo.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	reads := map[int]int{}
-	for _, n := range []int{1_000, 100_000} {
-		w := newWorld(t)
-		w.now = start.Add(72 * time.Hour)
-		// The same buckets whatever n: 250 minutes per flow spread over three days, each
-		// holding n/1000 events.
+	cat := def
+	cat.Flows = cat.Flows[:1]
+	if cat.Flows[0].Name != "today_load" || len(cat.Flows[0].Objectives) != 2 {
+		t.Fatalf("the default catalogue's first flow is %+v, want today_load with two objectives", cat.Flows[0])
+	}
+	// Half past the hour, less one minute: every window over an hour starts 30 minutes into
+	// its edge hour, where the most edge minutes are read.
+	now := start.Add(72*time.Hour + 29*time.Minute)
+	// sparse: the same 250 minutes spread over three days whatever n, each holding n/250
+	// events.
+	sparse := func(n int) []flowmetrics.Event {
 		var events []flowmetrics.Event
 		for i := range n {
-			f := cat.Flows[i%len(cat.Flows)]
-			j := (i / len(cat.Flows)) % 250
-			at := w.now.Add(-time.Duration(j*17+i%len(cat.Flows)) * time.Minute)
-			events = append(events, flowmetrics.Event{Flow: f.Name, LatencyMs: float64(50 + i%2000), OK: i%50 != 0, At: at})
+			at := now.Add(-time.Duration((i%250)*17) * time.Minute)
+			events = append(events, flowmetrics.Event{Flow: "today_load", LatencyMs: float64(50 + i%2000), OK: i%50 != 0, At: at})
 		}
-		if err := w.store.Add(context.Background(), flowmetrics.Aggregate(cat, events)); err != nil {
+		return events
+	}
+	// dense: an event in every minute from 72 hours before the clock to MaxAhead after it,
+	// and one on each day of the budget before that.
+	dense := func() []flowmetrics.Event {
+		var events []flowmetrics.Event
+		for at := now.Add(-72 * time.Hour); !at.After(now.Add(flowmetrics.MaxAhead)); at = at.Add(time.Minute) {
+			events = append(events, flowmetrics.Event{Flow: "today_load", LatencyMs: 120, OK: at.Minute()%50 != 0, At: at})
+		}
+		for d := range 30 {
+			events = append(events, flowmetrics.Event{Flow: "today_load", LatencyMs: 120, OK: true, At: now.Add(-72*time.Hour - time.Duration(d+1)*24*time.Hour)})
+		}
+		return events
+	}
+	q := flowmetrics.Query{Windows: alert.Windows(burnrate.Rules(), alert.DefaultNoDataRule()), Budget: cat.BudgetingWindow}
+	bound := len(cat.Flows) * (flowmetrics.MaxBuckets(q) + 5)
+
+	reads := map[string]int{}
+	for _, tt := range []struct {
+		name   string
+		events []flowmetrics.Event
+	}{
+		{"sparse, 1k events", sparse(1_000)},
+		{"sparse, 100k events", sparse(100_000)},
+		{"dense, every minute of 72h", dense()},
+	} {
+		w := newWorld(t)
+		w.now = now
+		w.checker.Catalog = cat
+		if err := w.store.Add(context.Background(), flowmetrics.Aggregate(cat, tt.events)); err != nil {
 			t.Fatal(err)
 		}
 		w.db.Reset()
 		w.mustCheck()
-		reads[n] = w.db.Items()
+		reads[tt.name] = w.db.Items()
+		if got := reads[tt.name]; got == 0 || got > bound {
+			t.Errorf("%s: got %d items read per check, want between 1 and the bound %d", tt.name, got, bound)
+		}
 	}
-	if reads[1_000] != reads[100_000] {
-		t.Errorf("items read per check: %d at 1k events, %d at 100k; want equal", reads[1_000], reads[100_000])
+	if a, b := reads["sparse, 1k events"], reads["sparse, 100k events"]; a != b {
+		t.Errorf("items read per check in the same sparse buckets: got %d at 1k events and %d at 100k, want equal", a, b)
 	}
-	q := flowmetrics.Query{Windows: alert.Windows(burnrate.Rules(), alert.DefaultNoDataRule()), Budget: cat.BudgetingWindow}
-	bound := len(cat.Flows)*flowmetrics.MaxBuckets(q) + 5*len(cat.Flows) // + the alert states
-	if reads[100_000] > bound || reads[100_000] == 0 {
-		t.Errorf("items read per check = %d, want between 1 and the bound %d", reads[100_000], bound)
+	// Dense data fills every bucket a check can read, so it reads more than sparse data
+	// (the dense case does reach for the bound) and still no more than the bound.
+	if d, s := reads["dense, every minute of 72h"], reads["sparse, 100k events"]; d <= s {
+		t.Errorf("items read per check: got %d on dense data and %d on sparse, want dense above sparse", d, s)
 	}
-	t.Logf("items read per check: %d at 1k events, %d at 100k (bound %d)", reads[1_000], reads[100_000], bound)
+	t.Logf("items read per check: %v (bound %d)", reads, bound)
 }
