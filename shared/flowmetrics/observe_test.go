@@ -1,11 +1,13 @@
 package flowmetrics_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,11 +17,13 @@ import (
 )
 
 type recordingWriter struct {
+	calls  int
 	deltas []flowmetrics.Delta
 	err    error
 }
 
 func (w *recordingWriter) Add(_ context.Context, d []flowmetrics.Delta) error {
+	w.calls++
 	w.deltas = append(w.deltas, d...)
 	return w.err
 }
@@ -82,7 +86,8 @@ func TestObserverReportsWatchedRoutes(t *testing.T) {
 func TestObserverNeverChangesTheAnswer(t *testing.T) {
 	cat, _ := slo.Default()
 	w := &recordingWriter{err: errors.New("OpsTable throttled")}
-	o := &flowmetrics.Observer{Catalog: cat, Writer: w, Now: time.Now, Log: slog.New(slog.DiscardHandler),
+	var logged bytes.Buffer
+	o := &flowmetrics.Observer{Catalog: cat, Writer: w, Now: time.Now, Log: slog.New(slog.NewTextHandler(&logged, nil)),
 		Routes: map[string]string{"POST /undo": "undo"}}
 	rec := httptest.NewRecorder()
 	o.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -91,5 +96,13 @@ func TestObserverNeverChangesTheAnswer(t *testing.T) {
 	})).ServeHTTP(rec, httptest.NewRequest("POST", "/undo", nil))
 	if rec.Code != 201 || rec.Body.String() != `{"ok":true}` {
 		t.Errorf("answer = %d %s, want the handler's own", rec.Code, rec.Body)
+	}
+	// The writer really ran and failed: the answer stood despite the failure, not because
+	// nothing was reported.
+	if w.calls != 1 || len(w.deltas) != 3 {
+		t.Errorf("writer got %d calls with %d deltas, want 1 call with one delta per resolution (3)", w.calls, len(w.deltas))
+	}
+	if got := logged.String(); !strings.Contains(got, "could not record the server flow") || !strings.Contains(got, "OpsTable throttled") {
+		t.Errorf("log = %q, want the failed report logged with its error", got)
 	}
 }
