@@ -170,6 +170,11 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 	}
 	p, err := e.plan(ctx, owner, in, start)
 	if err != nil {
+		if ex, ok, twinErr := e.twinCommitted(ctx, owner, key, in, err, start); twinErr != nil {
+			return Response{}, twinErr
+		} else if ok {
+			return e.replay(ctx, owner, ex, fp, entry, start)
+		}
 		return reject(in.Type, err)
 	}
 	if in.Risky() && req.ConfirmationToken == "" {
@@ -204,14 +209,44 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 		return Response{Status: rec.Status, Body: rec.Body}, nil
 	case errors.As(err, &dup):
 		return e.replay(ctx, owner, dup.Existing, fp, entry, start)
-	case errors.Is(err, ErrEffectConflict):
-		return reject(in.Type, apperr.New(apperr.Conflict, "the %s changed while this ran; preview again", p.kind))
-	case errors.Is(err, ErrConfirmationInvalid):
+	case errors.Is(err, ErrEffectConflict), errors.Is(err, ErrConfirmationInvalid):
+		if ex, ok, twinErr := e.twinCommitted(ctx, owner, key, in, err, start); twinErr != nil {
+			return Response{}, twinErr
+		} else if ok {
+			return e.replay(ctx, owner, ex, fp, entry, start)
+		}
+		if errors.Is(err, ErrEffectConflict) {
+			return reject(in.Type, apperr.New(apperr.Conflict, "the %s changed while this ran; preview again", p.kind))
+		}
 		return e.askConfirmation(ctx, owner, in, p.summary, entry, start,
 			"the confirmation token is unknown, used, expired or for another intent; ")
 	default:
 		return Response{}, err
 	}
+}
+
+// twinCommitted settles a race between twins of one key: a twin that
+// committed first changed the very item this request resolves (a completed
+// task no longer resolves as open, a deleted one not at all) or consumed
+// its confirmation token, so the plan fails with not_found or conflict, or
+// the commit with a stale effect or token. If the key now holds a live
+// record, the twin's answer is this request's answer too. Only failures a
+// twin can cause are looked into, so a plain miss costs one extra read.
+func (e *Engine) twinCommitted(ctx context.Context, owner, key string, in intent.Intent, cause error, now time.Time) (Execution, bool, error) {
+	if in.Creates() {
+		return Execution{}, false, nil // a creation resolves nothing
+	}
+	switch {
+	case apperr.Is(cause, apperr.NotFound), apperr.Is(cause, apperr.Conflict),
+		errors.Is(cause, ErrEffectConflict), errors.Is(cause, ErrConfirmationInvalid):
+	default:
+		return Execution{}, false, nil
+	}
+	ex, ok, err := e.Store.Execution(ctx, owner, key)
+	if err != nil || !ok || !ex.live(now) {
+		return Execution{}, false, err
+	}
+	return ex, true, nil
 }
 
 // commit retries a transaction cancelled by a concurrent twin (real

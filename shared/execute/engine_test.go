@@ -57,10 +57,10 @@ func TestFirstExecutionIsOneCallAndReplayAtMostTwo(t *testing.T) {
 	}
 }
 
-func TestSameKeyConcurrentlyExecutesOnce(t *testing.T) {
+func TestTwinsOfEveryIntentTypeExecuteOnce(t *testing.T) {
 	db := dynamotest.New(t)
 	e, _, store := newEngine(t, db)
-	executetest.RunSameKeyConcurrently(t, e, store)
+	executetest.RunTwins(t, e, store, 20)
 }
 
 func TestSameKeyDifferentRequestIs422(t *testing.T) {

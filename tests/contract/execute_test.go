@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/execute/executetest"
 	"github.com/lucian-app/phase12/shared/intent"
+	"github.com/lucian-app/phase12/shared/tasks"
 	"github.com/lucian-app/phase12/shared/undo/undotest"
 )
 
@@ -34,10 +36,38 @@ func executionID(t *testing.T, body []byte) string {
 	return b.ExecutionID
 }
 
+// counted is a fixture whose DynamoDB calls are counted twice: per API
+// call (SDK middleware) and per HTTP request (transport), so a retry shows
+// as a difference between the two.
+func counted(t *testing.T) (*undotest.Fixture, *dynamotest.CallCounter, *dynamotest.TransportCounter) {
+	t.Helper()
+	calls, wire := dynamotest.NewCallCounter(), dynamotest.NewTransportCounter(nil)
+	db, table := newDynamo(t, calls.Option, func(o *dynamodb.Options) { o.HTTPClient = wire.Client() })
+	return undotest.New(t, appstore.New(db, table)), calls, wire
+}
+
+// wantCalls checks both counts: n API calls, n HTTP requests, ops as given.
+func wantCalls(t *testing.T, what string, calls *dynamotest.CallCounter, wire *dynamotest.TransportCounter, ops map[string]int) {
+	t.Helper()
+	n := 0
+	for op, want := range ops {
+		n += want
+		if got := calls.Calls(op); got != want {
+			t.Errorf("%s: %d %s calls, want %d", what, got, op, want)
+		}
+		if got := wire.Calls(op); got != want {
+			t.Errorf("%s: %d %s requests on the wire, want %d", what, got, op, want)
+		}
+	}
+	if calls.Calls("") != n || wire.Calls("") != n {
+		t.Errorf("%s: %d calls, %d requests, want %d of each (%v)", what, calls.Calls(""), wire.Calls(""), n, ops)
+	}
+	calls.Reset()
+	wire.Reset()
+}
+
 func TestExecuteCallsCountedOverTheWire(t *testing.T) {
-	calls := dynamotest.NewCallCounter()
-	db, table := newDynamo(t, calls.Option)
-	f := undotest.New(t, appstore.New(db, table))
+	f, calls, wire := counted(t)
 	ctx := context.Background()
 	for _, req := range []execute.Request{createTask("Buy milk"),
 		{Intent: &intent.Intent{Type: intent.CreateGoal, Title: "Run a marathon"}},
@@ -47,43 +77,86 @@ func TestExecuteCallsCountedOverTheWire(t *testing.T) {
 			key += req.Intent.Title
 		}
 		calls.Reset()
+		wire.Reset()
 		first, err := f.Engine.Execute(ctx, "alice", key, req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := calls.Calls(""); got != 1 || calls.Calls("TransactWriteItems") != 1 {
-			t.Errorf("first execution of %q: %d calls, want exactly 1 TransactWriteItems", key, got)
-		}
-		calls.Reset()
+		wantCalls(t, "first execution of "+key, calls, wire, map[string]int{"TransactWriteItems": 1})
 		again, err := f.Engine.Execute(ctx, "alice", key, req)
 		if err != nil || !again.Replayed || string(again.Body) != string(first.Body) {
 			t.Fatalf("replay: %+v %v", again, err)
 		}
-		if got := calls.Calls(""); got != 2 || calls.Calls("TransactWriteItems") != 1 || calls.Calls("PutItem") != 1 {
-			t.Errorf("replay of %q: %d calls, want 2 (the cancelled transaction, the audit entry)", key, got)
-		}
-	}
-	token, _ := f.CreateTask(t, "undo-count", "Undo me")
-	calls.Reset()
-	if _, err := f.Undo.Undo(ctx, "alice", token); err != nil {
-		t.Fatal(err)
-	}
-	if got := calls.Calls(""); got != 1 {
-		t.Errorf("undo: %d calls, want 1", got)
-	}
-	calls.Reset()
-	if res, err := f.Undo.Undo(ctx, "alice", token); err != nil || !res.AlreadyUndone {
-		t.Fatalf("second undo: %+v %v", res, err)
-	}
-	if got := calls.Calls(""); got != 1 {
-		t.Errorf("second undo: %d calls, want 1 (the outcome comes from the cancellation)", got)
+		// The cancelled transaction carries the stored response; the audit entry is the second call.
+		wantCalls(t, "replay of "+key, calls, wire, map[string]int{"TransactWriteItems": 1, "PutItem": 1})
 	}
 }
 
-func TestSameKeyConcurrentlyOnDynamoDBLocal(t *testing.T) {
-	db, table := newDynamo(t)
+// Undo is one transaction whatever its outcome: the cancellation reasons
+// and the record's ALL_OLD image say which outcome it was.
+func TestUndoIsOneCallForEveryOutcome(t *testing.T) {
+	f, calls, wire := counted(t)
+	ctx := context.Background()
+	one := map[string]int{"TransactWriteItems": 1}
+	for _, c := range []struct {
+		name  string
+		setup func() string // returns the token
+		want  apperr.Code
+	}{
+		{"success", func() string { tok, _ := f.CreateTask(t, "u-ok", "Undo me"); return tok }, ""},
+		{"already undone", func() string {
+			tok, _ := f.CreateTask(t, "u-twice", "Undo me twice")
+			if _, err := f.Undo.Undo(ctx, "alice", tok); err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}, ""},
+		{"expired", func() string {
+			tok, _ := f.CreateTask(t, "u-late", "Too late")
+			f.Clock.Add(time.Minute)
+			return tok
+		}, apperr.UndoExpired},
+		{"changed", func() string {
+			tok, id := f.CreateTask(t, "u-edited", "Edited")
+			if _, err := f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Edited!"}}); err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}, apperr.Conflict},
+		{"foreign", func() string { tok, _ := f.CreateTask(t, "u-foreign", "Not yours"); return tok }, apperr.NotFound},
+	} {
+		tok := c.setup()
+		calls.Reset()
+		wire.Reset()
+		owner := "alice"
+		if c.name == "foreign" {
+			owner = "mallory"
+		}
+		_, err := f.Undo.Undo(ctx, owner, tok)
+		if got := codeOf(err); got != c.want {
+			t.Errorf("undo %s: %v, want code %q", c.name, err, c.want)
+		}
+		wantCalls(t, "undo "+c.name, calls, wire, one)
+	}
+}
+
+func codeOf(err error) apperr.Code {
+	if err == nil {
+		return ""
+	}
+	return apperr.CodeOf(err)
+}
+
+// On DynamoDB Local twins really overlap: their transactions cancel each
+// other with TransactionConflict, counted at the transport and logged for
+// docs/benchmarks.md.
+func TestTwinsOfEveryIntentTypeOnDynamoDBLocal(t *testing.T) {
+	wire := dynamotest.NewTransportCounter(nil)
+	db, table := newDynamo(t, func(o *dynamodb.Options) { o.HTTPClient = wire.Client() })
 	store := appstore.New(db, table)
-	executetest.RunSameKeyConcurrently(t, undotest.New(t, store).Engine, store)
+	executetest.RunTwins(t, undotest.New(t, store).Engine, store, 20)
+	t.Logf("%d TransactWriteItems requests, %d of them cancelled with TransactionConflict",
+		wire.Calls("TransactWriteItems"), wire.Conflicts.Calls("TransactWriteItems"))
 }
 
 func TestUndoOnDynamoDBLocal(t *testing.T) {
