@@ -19,6 +19,7 @@ import (
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/opsstore"
 )
@@ -26,16 +27,27 @@ import (
 // Run runs the suite on db, whose table must exist and be empty.
 func Run(t *testing.T, db dynamo.API, table string) {
 	ctx := context.Background()
-	s := opsstore.New(db, table)
+	// The store's calls are counted; the suite's own checks below use db directly.
+	calls := dynamotest.Count(db)
+	s := opsstore.New(calls, table)
 	t0 := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
 	t.Run("adds accumulate without reads", func(t *testing.T) {
 		d := flowmetrics.Delta{Flow: "create_task", Resolution: flowmetrics.Minute, Start: t0.Add(5 * time.Minute),
 			Bucket: flowmetrics.Bucket{Total: 3, Good: map[string]uint64{"latency": 2, "availability": 0}, Latency: map[string]uint64{"b300": 2, "z": 1}}}
+		calls.Reset()
 		for range 2 {
 			if err := s.Add(ctx, []flowmetrics.Delta{d}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// Each add is one UpdateItem ADD (5 counters, well under an update's limit) and
+		// nothing else: no read before the write, no transaction.
+		if reads := calls.Calls("GetItem") + calls.Calls("Query") + calls.Calls("BatchGetItem"); reads != 0 {
+			t.Errorf("two adds made %d read calls, want 0", reads)
+		}
+		if got, all := calls.Calls("UpdateItem"), calls.Calls(""); got != 2 || all != 2 {
+			t.Errorf("two adds made %d UpdateItem calls of %d calls in all, want 2 of 2 (one update each)", got, all)
 		}
 		got, err := s.Buckets(ctx, "create_task", flowmetrics.Minute, t0, t0.Add(time.Hour))
 		if err != nil {
@@ -109,8 +121,14 @@ func Run(t *testing.T, db dynamo.API, table string) {
 			lat["b"+strconv.Itoa(i+100)] = uint64(i + 1)
 		}
 		d := flowmetrics.Delta{Flow: "wide", Resolution: flowmetrics.Hour, Start: t0, Bucket: flowmetrics.Bucket{Total: 7, Latency: lat}}
+		calls.Reset()
 		if err := s.Add(ctx, []flowmetrics.Delta{d}); err != nil {
 			t.Fatal(err)
+		}
+		// 451 counters (the total and 450 latency keys) at most 100 to an update, which keeps
+		// each update expression well under DynamoDB's 4 KB limit: 5 updates, no read.
+		if got, all := calls.Calls("UpdateItem"), calls.Calls(""); got != 5 || all != 5 {
+			t.Errorf("a 451-counter add made %d UpdateItem calls of %d calls in all, want 5 of 5 (100 counters per update)", got, all)
 		}
 		got, err := s.Buckets(ctx, "wide", flowmetrics.Hour, t0, t0)
 		if err != nil || len(got) != 1 {
