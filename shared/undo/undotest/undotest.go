@@ -1,5 +1,6 @@
 // Package undotest is the behaviour undo must show on any DynamoDB: the
-// unit tests run it on minidyn and the contract tests on moto.
+// unit tests run it on the embedded store and the contract tests on AWS's
+// DynamoDB Local, where an undo and an edit (or two undos) really overlap.
 package undotest
 
 import (
@@ -167,23 +168,41 @@ func RunOutcomes(t *testing.T, fresh func() *appstore.Store) {
 	})
 }
 
-// RunRaces sends edits and undos concurrently.
+// race runs a and b at the same moment: both goroutines wait on one
+// barrier, so on a backend that runs calls at once they really overlap.
+func race(a, b func()) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	for _, f := range []func(){a, b} {
+		ready.Add(1)
+		done.Add(1)
+		go func() { defer done.Done(); ready.Done(); <-start; f() }()
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+}
+
+// Rounds of each race; enough that both orderings occur on a backend that
+// runs calls at once (asserted).
+const raceRounds = 100
+
+// RunRaces sends an edit against an undo, and an undo against an undo,
+// concurrently, for raceRounds rounds each: exactly one wins every round,
+// the loser is told (409, or 200 already_undone), item and audit agree,
+// and across the rounds each side won at least once.
 func RunRaces(t *testing.T, store *appstore.Store) {
 	ctx := context.Background()
 	f := New(t, store)
-	t.Run("edit against undo, 50 rounds", func(t *testing.T) {
-		var undone, edited int
-		for round := range 50 {
+	var undone int
+	t.Run("edit against undo", func(t *testing.T) {
+		var edited int
+		for round := range raceRounds {
 			token, id := f.CreateTask(t, fmt.Sprint("race-", round), fmt.Sprint("Task ", round))
-			var wg sync.WaitGroup
 			var editErr, undoErr error
-			wg.Add(2)
-			go func() {
-				defer wg.Done()
+			race(func() {
 				_, editErr = f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "edited"}})
-			}()
-			go func() { defer wg.Done(); _, undoErr = f.Undo.Undo(ctx, "alice", token) }()
-			wg.Wait()
+			}, func() { _, undoErr = f.Undo.Undo(ctx, "alice", token) })
 			got, getErr := f.Store.GetTask(ctx, "alice", id)
 			switch {
 			case undoErr == nil && (apperr.Is(editErr, apperr.NotFound) || apperr.Is(editErr, apperr.Conflict)):
@@ -201,30 +220,53 @@ func RunRaces(t *testing.T, store *appstore.Store) {
 			}
 		}
 		t.Logf("undo won %d rounds, edit won %d", undone, edited)
-		entries, _ := f.Store.ListAudit(ctx, "alice", 200)
+		if undone == 0 || edited == 0 {
+			t.Errorf("undo won %d rounds and the edit %d: want both orderings among %d overlapping rounds", undone, edited, raceRounds)
+		}
+		entries, _ := f.Store.ListAudit(ctx, "alice", 4*raceRounds)
 		outcomes := map[string]int{}
 		for _, e := range entries {
 			outcomes[e.Outcome]++
 		}
-		if outcomes[execute.OutcomeUndone] != undone || outcomes[execute.OutcomeExecuted] != 50 {
-			t.Errorf("audit outcomes %v, want %d undone and 50 executed", outcomes, undone)
+		if outcomes[execute.OutcomeUndone] != undone || outcomes[execute.OutcomeExecuted] != raceRounds {
+			t.Errorf("audit outcomes %v, want %d undone and %d executed", outcomes, undone, raceRounds)
 		}
 	})
-	t.Run("double undo, concurrently", func(t *testing.T) {
-		token, id := f.CreateTask(t, "double", "Twice")
-		var wg sync.WaitGroup
-		res := make([]undo.Result, 2)
-		errs := make([]error, 2)
-		for i := range 2 {
-			wg.Add(1)
-			go func() { defer wg.Done(); res[i], errs[i] = f.Undo.Undo(ctx, "alice", token) }()
+	t.Run("undo against undo", func(t *testing.T) {
+		wins := [2]int{}
+		for round := range raceRounds {
+			token, id := f.CreateTask(t, fmt.Sprint("double-", round), fmt.Sprint("Twice ", round))
+			res := make([]undo.Result, 2)
+			errs := make([]error, 2)
+			race(func() { res[0], errs[0] = f.Undo.Undo(ctx, "alice", token) },
+				func() { res[1], errs[1] = f.Undo.Undo(ctx, "alice", token) })
+			if errs[0] != nil || errs[1] != nil || res[0].AlreadyUndone == res[1].AlreadyUndone {
+				t.Errorf("round %d: %+v %v / %+v %v, want two 200s, one already_undone", round, res[0], errs[0], res[1], errs[1])
+				continue
+			}
+			if res[0].AlreadyUndone {
+				wins[1]++
+			} else {
+				wins[0]++
+			}
+			if _, err := f.Store.GetTask(ctx, "alice", id); !apperr.Is(err, apperr.NotFound) {
+				t.Errorf("round %d: task after double undo: %v", round, err)
+			}
 		}
-		wg.Wait()
-		if errs[0] != nil || errs[1] != nil || res[0].AlreadyUndone == res[1].AlreadyUndone {
-			t.Errorf("double undo: %+v %v / %+v %v, want two 200s, one already_undone", res[0], errs[0], res[1], errs[1])
+		t.Logf("the first undo won %d rounds, the second %d", wins[0], wins[1])
+		// Only the winner's transaction wrote: one undone entry a round.
+		entries, _ := f.Store.ListAudit(ctx, "alice", 10*raceRounds)
+		n := 0
+		for _, e := range entries {
+			if e.Outcome == execute.OutcomeUndone {
+				n++
+			}
 		}
-		if _, err := f.Store.GetTask(ctx, "alice", id); !apperr.Is(err, apperr.NotFound) {
-			t.Errorf("task after double undo: %v", err)
+		if n != undone+raceRounds {
+			t.Errorf("%d undone audit entries, want %d (%d from the edit race and one a round)", n, undone+raceRounds, undone)
+		}
+		if wins[0] == 0 || wins[1] == 0 {
+			t.Errorf("wins %v: want each of the two undos to win some of %d overlapping rounds", wins, raceRounds)
 		}
 	})
 }
