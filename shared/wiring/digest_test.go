@@ -1,17 +1,24 @@
 package wiring_test
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"gopkg.in/yaml.v3"
 
+	"github.com/lucian-app/phase12/shared/digest"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
 )
@@ -64,6 +71,77 @@ func TestWeeklyDigestConfiguration(t *testing.T) {
 				t.Errorf("the error quotes the webhook URL: %v", err)
 			}
 		})
+	}
+}
+
+// TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook: a run of the wired function posts
+// exactly one request to DIGEST_WEBHOOK_URL: a POST of JSON to the configured path, whose
+// body is the stored digest rendered as Block Kit.
+func TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook(t *testing.T) {
+	type request struct {
+		method, path, contentType string
+		body                      []byte
+	}
+	var (
+		mu   sync.Mutex
+		reqs []request
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		reqs = append(reqs, request{r.Method, r.URL.Path, r.Header.Get("Content-Type"), body})
+		mu.Unlock()
+		_, _ = w.Write([]byte("ok"))
+	}))
+	t.Cleanup(srv.Close)
+
+	const opsPage = "https://api.example.com/ops"
+	d := deps(t, map[string]string{
+		wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvDigestTopicARN: "arn:aws:sns:us-east-1:123456789012:DigestTopic",
+		wiring.EnvDigestWebhookURL: srv.URL + "/services/T000/B000/s3cr3t", wiring.EnvOpsPageURL: opsPage,
+	})
+	d.HTTP = srv.Client()
+	// Monday 30 November 2026, 08:00 UTC: the digest of 2026-W48.
+	scheduled := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	d.Now = func() time.Time { return scheduled.Add(3 * time.Second) }
+	h, err := wiring.WeeklyDigest(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, ok := h.(func(context.Context, events.EventBridgeEvent) error)
+	if !ok {
+		t.Fatalf("WeeklyDigest() handler is a %T, want a scheduled-event handler", h)
+	}
+	if err := run(context.Background(), events.EventBridgeEvent{ID: "e-1", Time: scheduled}); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+
+	rec, err := opsstore.New(d.DynamoDB, dynamotest.OpsTable).Digest(context.Background(), "2026-W48")
+	if err != nil {
+		t.Fatalf("the stored digest of 2026-W48: %v", err)
+	}
+	want, err := digest.BlockKit(rec.Digest, digest.Links{OpsPageURL: opsPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reqs) != 1 {
+		t.Fatalf("the webhook got %d requests, want 1", len(reqs))
+	}
+	got := reqs[0]
+	if got.method != http.MethodPost || got.path != "/services/T000/B000/s3cr3t" || got.contentType != "application/json; charset=utf-8" {
+		t.Errorf("request = %s %s (Content-Type %q), want POST /services/T000/B000/s3cr3t (application/json; charset=utf-8)",
+			got.method, got.path, got.contentType)
+	}
+	if !bytes.Equal(got.body, want) {
+		t.Errorf("body =\n%s\nwant the stored digest as Block Kit:\n%s", got.body, want)
+	}
+	if !strings.HasPrefix(string(got.body), `{"text":"Weekly SLO digest 2026-W48`) || !strings.Contains(string(got.body), opsPage) {
+		t.Errorf("body = %.300s, want the 2026-W48 digest linking to %s", got.body, opsPage)
+	}
+	if n := len(d.SNS.(*topic.Recorder).Messages()); n != 1 {
+		t.Errorf("%d SNS messages, want 1 beside the webhook", n)
 	}
 }
 
