@@ -23,6 +23,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	clockpkg "github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/wiring"
@@ -111,13 +112,24 @@ type echoed struct {
 	Deadline  bool              `json:"deadline"`
 }
 
-// jobCalls records JobFunction's invocations.
+// jobCalls records JobFunction's invocations, and whether one started while another was
+// still in flight.
 type jobCalls struct {
 	mu       sync.Mutex
 	payloads []string
-	running  int
-	overlap  bool
+	running  int  // invocations in flight
+	overlap  bool // an invocation started while running > 0
 	fail     error
+	// during, when set, runs inside each invocation: a test moves the runner's clock with it,
+	// so a run lasts several ticks of its schedule by the runner's time.
+	during func()
+	// hold, when set, keeps each invocation in flight until the next one starts, or at most
+	// hold: a runner that started a run without waiting for the previous one would start it
+	// meanwhile (its sleep returns at once for a tick that is already due). hold only
+	// bounds the wait of a runner that does wait; nothing measures it.
+	hold time.Duration
+	// next is closed when the next invocation starts.
+	next chan struct{}
 }
 
 func testBuilders(jobs *jobCalls) map[string]wiring.Builder {
@@ -175,14 +187,31 @@ func testBuilders(jobs *jobCalls) map[string]wiring.Builder {
 		"JobFunction": func(wiring.Deps) (any, error) {
 			return func(ctx context.Context, payload json.RawMessage) error {
 				jobs.mu.Lock()
-				jobs.running++
-				if jobs.running > 1 {
+				if jobs.running > 0 {
 					jobs.overlap = true
 				}
+				jobs.running++
 				jobs.payloads = append(jobs.payloads, string(payload))
-				fail := jobs.fail
+				if jobs.next != nil {
+					close(jobs.next) // the run in flight, if any, has company
+				}
+				next := make(chan struct{})
+				jobs.next = next
+				fail, during, hold := jobs.fail, jobs.during, jobs.hold
 				jobs.mu.Unlock()
 				defer func() { jobs.mu.Lock(); jobs.running--; jobs.mu.Unlock() }()
+				if during != nil {
+					during()
+				}
+				if hold > 0 {
+					timer := time.NewTimer(hold)
+					defer timer.Stop()
+					select {
+					case <-next:
+					case <-timer.C:
+					case <-ctx.Done():
+					}
+				}
 				return fail
 			}, nil
 		},
@@ -432,7 +461,7 @@ func TestInvokeAsync(t *testing.T) {
 }
 
 func TestSchedules(t *testing.T) {
-	jobs := &jobCalls{}
+	jobs := &jobCalls{hold: 20 * time.Millisecond}
 	var logs bytes.Buffer
 	rn, _ := newTestRunner(t, testTemplate, testBuilders(jobs), nil, &logs)
 	start := time.Date(2026, 11, 28, 10, 0, 30, 0, time.UTC) // a Saturday
@@ -518,7 +547,7 @@ func TestSchedules(t *testing.T) {
 		})
 	}
 	if jobs.overlap {
-		t.Errorf("runs of one schedule overlapped")
+		t.Errorf("runs of one schedule overlapped: got a run started while another was in flight, want none")
 	}
 
 	// A failing run is logged with its error, and the schedule goes on.
@@ -542,12 +571,15 @@ func TestSchedules(t *testing.T) {
 }
 
 func TestSlowRunsDoNotPileUp(t *testing.T) {
-	jobs := &jobCalls{}
+	// Each run of the 1-minute schedule takes 5 minutes of the runner's clock (the job moves
+	// it) and stays in flight until the next run starts or its hold ends: the ticks that came
+	// due meanwhile are skipped, not fired back to back, and no run starts while another is
+	// in flight.
+	clock := clockpkg.NewManual(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC))
+	jobs := &jobCalls{during: func() { clock.Add(5 * time.Minute) }, hold: 20 * time.Millisecond}
 	rn, _ := newTestRunner(t, testTemplate, testBuilders(jobs), nil, nil)
-	// The clock jumps 5 minutes during each run: the missed minutes are
-	// skipped, not fired back to back.
-	clock := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	rn.now = func() time.Time { return clock }
+	rn.now = clock.Now
+	rn.schedules[0].fn.timeout = time.Second
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var waited []time.Time
@@ -556,7 +588,9 @@ func TestSlowRunsDoNotPileUp(t *testing.T) {
 			return false
 		}
 		waited = append(waited, at)
-		clock = at.Add(5 * time.Minute)
+		if now := clock.Now(); now.Before(at) {
+			clock.Add(at.Sub(now)) // the sleep until the tick
+		}
 		return true
 	})
 	want := []time.Time{
@@ -566,6 +600,11 @@ func TestSlowRunsDoNotPileUp(t *testing.T) {
 	}
 	if !reflect.DeepEqual(waited, want) {
 		t.Errorf("fired at %v, want %v", waited, want)
+	}
+	jobs.mu.Lock()
+	defer jobs.mu.Unlock()
+	if len(jobs.payloads) != 3 || jobs.overlap {
+		t.Errorf("got %d runs, overlapping: %v; want 3 runs, none started while another was in flight", len(jobs.payloads), jobs.overlap)
 	}
 }
 
