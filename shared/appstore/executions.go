@@ -220,17 +220,15 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 		}
 		return ""
 	}
-	for i := range reasons {
-		if code(i) == dynamo.ReasonTransactionConflict {
-			return execute.ErrTransactionConflict
-		}
+	if dynamo.Retryable(reasons) {
+		return execute.ErrRetryable
 	}
 	switch {
 	case code(txRecord) == dynamo.ReasonConditionFailed:
 		if len(reasons[txRecord].Item) == 0 {
 			// DynamoDB returns the old record (ALL_OLD); without it the
 			// engine settles the race by reading the record itself.
-			return execute.ErrTransactionConflict
+			return execute.ErrRetryable
 		}
 		ex, err := executionOf(reasons[txRecord].Item)
 		if err != nil {

@@ -50,10 +50,8 @@ func (s *Store) Undo(ctx context.Context, owner string, t undo.Token, now time.T
 	if reasons == nil {
 		return dynamo.Wrap(err)
 	}
-	for _, r := range reasons {
-		if aws.ToString(r.Code) == dynamo.ReasonTransactionConflict {
-			return undo.ErrTransactionConflict
-		}
+	if dynamo.Retryable(reasons) {
+		return undo.ErrRetryable
 	}
 	if aws.ToString(reasons[0].Code) == dynamo.ReasonConditionFailed {
 		// DynamoDB returns the record as it was (ALL_OLD); so does the

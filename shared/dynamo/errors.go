@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -35,7 +36,22 @@ const (
 	ReasonNone                = "None"
 	ReasonConditionFailed     = "ConditionalCheckFailed"
 	ReasonTransactionConflict = "TransactionConflict"
+	ReasonThrottling          = "ThrottlingError"
 )
+
+// Retryable reports whether a cancelled transaction's reasons say it may
+// succeed if sent again: another transaction held one of its items
+// (TransactionConflict) or DynamoDB throttled it (ThrottlingError). The
+// SDK never retries a cancelled transaction, so the caller does.
+func Retryable(reasons []types.CancellationReason) bool {
+	for _, r := range reasons {
+		switch aws.ToString(r.Code) {
+		case ReasonTransactionConflict, ReasonThrottling:
+			return true
+		}
+	}
+	return false
+}
 
 // Wrap turns an SDK error that is not an expected outcome into the
 // project's vocabulary: what can pass with time (throttling, timeouts, a
@@ -62,6 +78,7 @@ func Transient(err error) bool {
 		respErr    *smithyhttp.ResponseError
 		apiErr     smithy.APIError
 		quota      ratelimit.QuotaExceededError
+		canceled   *types.TransactionCanceledException
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
@@ -73,6 +90,8 @@ func Transient(err error) bool {
 	case errors.As(err, &apiErr) && (apiErr.ErrorCode() == "ThrottlingException" || apiErr.ErrorFault() == smithy.FaultServer):
 		return true
 	case errors.As(err, &netErr), errors.As(err, &quota):
+		return true
+	case errors.As(err, &canceled) && Retryable(canceled.CancellationReasons):
 		return true
 	}
 	// A retryer that gave up wraps the last error; the checks above see

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -35,6 +36,9 @@ func TestWrapClassifiesFailures(t *testing.T) {
 		{"5xx response", resp(503), apperr.DependencyUnavailable},
 		{"retries exhausted on a dropped connection", &retry.MaxAttemptsError{Attempt: 3, Err: &net.OpError{Op: "read", Err: errors.New("reset")}}, apperr.DependencyUnavailable},
 		{"retry quota exhausted", fmt.Errorf("retry: %w", ratelimit.QuotaExceededError{Available: 0, Requested: 5}), apperr.DependencyUnavailable},
+		{"transaction cancelled by throttling", canceledWith("None", ReasonThrottling), apperr.DependencyUnavailable},
+		{"transaction cancelled by a concurrent one", canceledWith(ReasonTransactionConflict, "None"), apperr.DependencyUnavailable},
+		{"transaction cancelled by a condition is an outcome, not a retry", canceledWith(ReasonConditionFailed, "None"), apperr.Internal},
 		{"validation is a bug", &smithy.GenericAPIError{Code: "ValidationException", Fault: smithy.FaultClient}, apperr.Internal},
 		{"missing table is a bug", &types.ResourceNotFoundException{}, apperr.Internal},
 		{"4xx response", resp(400), apperr.Internal},
@@ -49,4 +53,12 @@ func TestWrapClassifiesFailures(t *testing.T) {
 	if Wrap(nil) != nil {
 		t.Error("Wrap(nil) != nil")
 	}
+}
+
+func canceledWith(codes ...string) error {
+	reasons := make([]types.CancellationReason, len(codes))
+	for i, c := range codes {
+		reasons[i] = types.CancellationReason{Code: aws.String(c)}
+	}
+	return fmt.Errorf("op: %w", &types.TransactionCanceledException{CancellationReasons: reasons})
 }

@@ -255,7 +255,7 @@ func (e *Engine) twinCommitted(ctx context.Context, owner, key string, in intent
 func (e *Engine) commit(ctx context.Context, owner string, c Commit) error {
 	for attempt := 0; ; attempt++ {
 		err := e.Store.Commit(ctx, owner, c)
-		if !errors.Is(err, ErrTransactionConflict) {
+		if !errors.Is(err, ErrRetryable) {
 			return err
 		}
 		if attempt == conflictRetries {

@@ -14,7 +14,7 @@ type Store interface {
 	// makes it fail with *DuplicateError carrying that record; a stale
 	// effect (the item changed or vanished) with ErrEffectConflict; an
 	// unusable confirmation with ErrConfirmationInvalid; a twin in flight
-	// with ErrTransactionConflict.
+	// or throttled, with ErrRetryable.
 	Commit(ctx context.Context, owner string, c Commit) error
 	// Execution reads the record under key, consistently.
 	Execution(ctx context.Context, owner, key string) (Execution, bool, error)
@@ -36,7 +36,10 @@ func (e *DuplicateError) Error() string { return "execution exists for this idem
 var (
 	ErrEffectConflict      = errors.New("the item changed since it was resolved")
 	ErrConfirmationInvalid = errors.New("the confirmation token is unknown, used, expired or for another intent")
-	ErrTransactionConflict = errors.New("a concurrent transaction touched the same items")
+	// ErrRetryable is a transaction DynamoDB cancelled for a reason that
+	// passes: a concurrent transaction on the same items (a twin in
+	// flight), or throttling.
+	ErrRetryable = errors.New("the transaction met a concurrent one or was throttled")
 )
 
 // live reports whether the record still holds its key at now.

@@ -18,7 +18,7 @@ type Store interface {
 	// Undo deletes the token's item if the record is the token's, within
 	// its window and not undone, and the item is at its created version;
 	// it marks the record undone and appends audit. It fails with
-	// *RefusedError saying why, or ErrTransactionConflict.
+	// *RefusedError saying why, or ErrRetryable.
 	Undo(ctx context.Context, owner string, t Token, now time.Time, audit Audit) error
 }
 
@@ -44,8 +44,9 @@ type RefusedError struct{ Reason Reason }
 
 func (e *RefusedError) Error() string { return "undo refused" }
 
-// ErrTransactionConflict is a concurrent transaction on the same items.
-var ErrTransactionConflict = errors.New("undo: a concurrent transaction touched the same items")
+// ErrRetryable is a transaction DynamoDB cancelled for a reason that
+// passes: a concurrent transaction on the same items, or throttling.
+var ErrRetryable = errors.New("undo: the transaction met a concurrent one or was throttled")
 
 // Service answers POST /undo.
 type Service struct {
@@ -101,10 +102,10 @@ func (s *Service) Undo(ctx context.Context, owner, token string) (Result, error)
 				return Result{}, apperr.New(apperr.Conflict, "the %s changed since it was created; it stays", t.Kind)
 			}
 			return Result{}, apperr.New(apperr.NotFound, "token: unknown undo token")
-		case errors.Is(err, ErrTransactionConflict) && attempt < conflictRetries:
+		case errors.Is(err, ErrRetryable) && attempt < conflictRetries:
 			backoff := 20 * time.Millisecond << attempt
 			s.sleep(backoff/2 + rand.N(backoff/2+1))
-		case errors.Is(err, ErrTransactionConflict):
+		case errors.Is(err, ErrRetryable):
 			return Result{}, apperr.Unavailable(err)
 		default:
 			return Result{}, err

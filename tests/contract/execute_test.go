@@ -5,7 +5,11 @@ package contract
 import (
 	"context"
 	"encoding/json"
-	"net/http"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +22,8 @@ import (
 	"github.com/lucian-app/phase12/shared/execute/executetest"
 	"github.com/lucian-app/phase12/shared/intent"
 	"github.com/lucian-app/phase12/shared/tasks"
+	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
+	"github.com/lucian-app/phase12/shared/undo"
 	"github.com/lucian-app/phase12/shared/undo/undotest"
 )
 
@@ -168,24 +174,35 @@ func TestUndoOnDynamoDBLocal(t *testing.T) {
 	undotest.RunRaces(t, appstore.New(db, table))
 }
 
-// faultyEngine is an engine whose DynamoDB client goes through faults.
-func faultyEngine(t *testing.T) (*undotest.Fixture, *faultTransport) {
+// faultyEngine is an engine whose DynamoDB client goes through faults,
+// counted at the transport so every attempt shows.
+func faultyEngine(t *testing.T) (*undotest.Fixture, *faultTransport, *dynamotest.TransportCounter) {
 	t.Helper()
 	faults := newFaultTransport()
-	db, table := newDynamo(t, func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: faults} })
-	return undotest.New(t, appstore.New(db, table)), faults
+	wire := dynamotest.NewTransportCounter(faults)
+	db, table := newDynamo(t, func(o *dynamodb.Options) { o.HTTPClient = wire.Client() })
+	return undotest.New(t, appstore.New(db, table)), faults, wire
 }
 
 func TestLostResponseStillExecutesOnce(t *testing.T) {
-	f, faults := faultyEngine(t)
+	f, faults, wire := faultyEngine(t)
 	ctx := context.Background()
 	faults.dropReply("TransactWriteItems", 1)
 	first, err := f.Engine.Execute(ctx, "alice", "lost", createTask("Buy milk"))
-	if err != nil {
-		// The retry budget may surface the loss; the client then retries.
-		if apperr.CodeOf(err) != apperr.DependencyUnavailable {
-			t.Fatalf("first attempt: %v, want success or 503", err)
-		}
+	if faults.dropped("TransactWriteItems") != 1 {
+		t.Fatalf("the fault did not fire: %d replies dropped, want 1", faults.dropped("TransactWriteItems"))
+	}
+	// The SDK sent the transaction again after the lost reply.
+	if got := wire.Calls("TransactWriteItems"); got < 2 {
+		t.Errorf("%d TransactWriteItems requests, want the lost one and at least one retry", got)
+	}
+	// The SDK's retry carries the first attempt's ClientRequestToken, so
+	// DynamoDB answers it as the same, already applied, transaction: 201.
+	switch {
+	case err == nil && first.Status != 201:
+		t.Fatalf("first attempt: %d %s, want the 201 its lost reply carried", first.Status, first.Body)
+	case err != nil && apperr.CodeOf(err) != apperr.DependencyUnavailable:
+		t.Fatalf("first attempt: %v, want the stored 201 or 503", err)
 	}
 	retry, err := f.Engine.Execute(ctx, "alice", "lost", createTask("Buy milk"))
 	if err != nil || !retry.Replayed || retry.Status != 201 {
@@ -197,33 +214,121 @@ func TestLostResponseStillExecutesOnce(t *testing.T) {
 	if list, _ := f.Store.ListTasks(ctx, "alice", false); len(list) != 1 {
 		t.Errorf("tasks = %d, want exactly 1", len(list))
 	}
+	entries, _ := f.Store.ListAudit(ctx, "alice", 10)
+	outcomes := map[string]int{}
+	for _, e := range entries {
+		outcomes[e.Outcome]++
+	}
+	if outcomes[execute.OutcomeExecuted] != 1 || outcomes[execute.OutcomeReplayed] < 1 {
+		t.Errorf("audit outcomes %v, want 1 executed and the replays", outcomes)
+	}
+}
+
+// executeHTTP runs one POST /intents/execute through the handler, as API
+// Gateway would deliver it.
+func executeHTTP(t *testing.T, e *execute.Engine, key, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httpapitest.NewRequest("POST", "/intents/execute", strings.NewReader(body), httpapitest.Claims("alice"))
+	r.Header.Set("Idempotency-Key", key)
+	w := httptest.NewRecorder()
+	execute.Handler(e, slog.New(slog.NewTextHandler(io.Discard, nil))).ServeHTTP(w, r)
+	return w
+}
+
+// want503 checks the answer to a dependency that did not recover: 503
+// dependency_unavailable with Retry-After, never a 500.
+func want503(t *testing.T, what string, w *httptest.ResponseRecorder) {
+	t.Helper()
+	var body struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	_ = json.Unmarshal(w.Body.Bytes(), &body)
+	if w.Code != 503 || body.Error.Code != string(apperr.DependencyUnavailable) || w.Header().Get("Retry-After") == "" {
+		t.Errorf("%s: %d %s (Retry-After %q), want 503 dependency_unavailable with Retry-After",
+			what, w.Code, w.Body, w.Header().Get("Retry-After"))
+	}
 }
 
 func TestTransactionConflictIsRetriedThenAnswered(t *testing.T) {
-	f, faults := faultyEngine(t)
+	f, faults, wire := faultyEngine(t)
 	ctx := context.Background()
 	faults.reply("TransactWriteItems", 2, 400, transactionConflictBody)
 	r, err := f.Engine.Execute(ctx, "alice", "twin", createTask("Buy milk"))
 	if err != nil || r.Status != 201 || r.Replayed {
 		t.Fatalf("after two conflicts: %+v %v, want a 201", r, err)
 	}
-	if list, _ := f.Store.ListTasks(ctx, "alice", false); len(list) != 1 {
-		t.Errorf("tasks = %d, want 1", len(list))
+	if got := wire.Calls("TransactWriteItems"); got != 3 {
+		t.Errorf("%d TransactWriteItems requests, want 3 (two conflicts, one commit)", got)
+	}
+
+	// A conflict that never clears while the twin's record is live: the
+	// twin committed, so this request answers as its replay.
+	faults.reply("TransactWriteItems", 100, 400, transactionConflictBody)
+	again, err := f.Engine.Execute(ctx, "alice", "twin", createTask("Buy milk"))
+	if err != nil || !again.Replayed || string(again.Body) != string(r.Body) {
+		t.Errorf("conflicts with the twin's record live: %+v %v, want the twin's 201 replayed", again, err)
 	}
 
 	// A conflict that never clears, with no record to replay: 503.
-	faults.reply("TransactWriteItems", 100, 400, transactionConflictBody)
-	_, err = f.Engine.Execute(ctx, "alice", "stuck", createTask("Buy bread"))
-	if apperr.CodeOf(err) != apperr.DependencyUnavailable {
-		t.Errorf("endless conflict: %v, want dependency_unavailable", err)
-	}
+	want503(t, "endless conflict", executeHTTP(t, f.Engine, "stuck", `{"intent":{"type":"create_task","title":"Buy bread"}}`))
 	faults.reply("TransactWriteItems", 100, 400, transactionInProgressBody)
-	_, err = f.Engine.Execute(ctx, "alice", "in-progress", createTask("Buy eggs"))
-	if apperr.CodeOf(err) != apperr.DependencyUnavailable {
-		t.Errorf("TransactionInProgressException: %v, want dependency_unavailable", err)
-	}
+	want503(t, "TransactionInProgressException", executeHTTP(t, f.Engine, "in-progress", `{"intent":{"type":"create_task","title":"Buy eggs"}}`))
 	faults.reply("TransactWriteItems", 0, 0, "")
 	if list, _ := f.Store.ListTasks(ctx, "alice", false); len(list) != 1 {
 		t.Errorf("tasks = %d, want still 1", len(list))
+	}
+}
+
+// A transaction cancelled with ThrottlingError reasons is transient: the
+// engine sends it again with backoff, then answers 503, never 500.
+func TestThrottledTransactionIsRetriedThen503(t *testing.T) {
+	f, faults, wire := faultyEngine(t)
+	ctx := context.Background()
+	var slept []time.Duration
+	f.Engine.Sleep = func(d time.Duration) { slept = append(slept, d) }
+	faults.reply("TransactWriteItems", 2, 400, transactionThrottledBody)
+	r, err := f.Engine.Execute(ctx, "alice", "throttled", createTask("Buy milk"))
+	if err != nil || r.Status != 201 {
+		t.Fatalf("after two throttled attempts: %+v %v, want a 201", r, err)
+	}
+	if got := wire.Calls("TransactWriteItems"); got != 3 || len(slept) != 2 || slept[1] <= slept[0]/2 {
+		t.Errorf("%d TransactWriteItems requests, backoffs %v: want 3 requests and 2 growing backoffs", got, slept)
+	}
+	faults.reply("TransactWriteItems", 100, 400, transactionThrottledBody)
+	want503(t, "endless throttling", executeHTTP(t, f.Engine, "throttled-forever", `{"intent":{"type":"create_task","title":"Buy bread"}}`))
+	faults.reply("TransactWriteItems", 0, 0, "")
+	if list, _ := f.Store.ListTasks(ctx, "alice", false); len(list) != 1 {
+		t.Errorf("tasks = %d, want 1 (the throttled-forever request wrote nothing)", len(list))
+	}
+}
+
+// Undo meets the same cancellations: retried, then 503 with Retry-After.
+func TestUndoConflictAndThrottlingAreRetriedThen503(t *testing.T) {
+	f, faults, wire := faultyEngine(t)
+	ctx := context.Background()
+	for i, body := range []string{transactionConflictBody, transactionThrottledBody} {
+		token, id := f.CreateTask(t, fmt.Sprint("undo-", i), "Undo me")
+		wire.Reset()
+		faults.reply("TransactWriteItems", 2, 400, body)
+		if res, err := f.Undo.Undo(ctx, "alice", token); err != nil || res.AlreadyUndone {
+			t.Errorf("undo after two cancellations (%d): %+v %v, want undone", i, res, err)
+		}
+		if got := wire.Calls("TransactWriteItems"); got != 3 {
+			t.Errorf("%d TransactWriteItems requests, want 3", got)
+		}
+		if _, err := f.Store.GetTask(ctx, "alice", id); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("task after undo: %v, want gone", err)
+		}
+
+		token, id = f.CreateTask(t, fmt.Sprint("undo-forever-", i), "Keep me")
+		faults.reply("TransactWriteItems", 100, 400, body)
+		r := httpapitest.NewRequest("POST", "/undo", strings.NewReader(`{"token":"`+token+`"}`), httpapitest.Claims("alice"))
+		w := httptest.NewRecorder()
+		undo.Handler(f.Undo, slog.New(slog.NewTextHandler(io.Discard, nil))).ServeHTTP(w, r)
+		want503(t, "endless cancellations of an undo", w)
+		faults.reply("TransactWriteItems", 0, 0, "")
+		if _, err := f.Store.GetTask(ctx, "alice", id); err != nil {
+			t.Errorf("task after a failed undo: %v, want it kept", err)
+		}
 	}
 }

@@ -4,13 +4,15 @@ package contract
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
+
+	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 )
 
 // faultTransport stands between the SDK and DynamoDB Local and misbehaves on the
@@ -20,8 +22,13 @@ type faultTransport struct {
 	mu   sync.Mutex
 	// dropReplies: forward the request, then lose the reply (n times).
 	dropReplies map[string]int
+	// droppedReplies counts the replies lost so far.
+	droppedReplies map[string]int
 	// answer: do not forward; answer with this status and body (n times).
 	answer map[string]cannedReply
+	// unprocessed: forward nothing; answer a BatchGetItem with every
+	// requested key unprocessed (n times).
+	unprocessed int
 }
 
 type cannedReply struct {
@@ -31,31 +38,36 @@ type cannedReply struct {
 }
 
 func newFaultTransport() *faultTransport {
-	return &faultTransport{next: http.DefaultTransport, dropReplies: map[string]int{}, answer: map[string]cannedReply{}}
+	return &faultTransport{next: http.DefaultTransport, dropReplies: map[string]int{}, droppedReplies: map[string]int{}, answer: map[string]cannedReply{}}
 }
 
 var errConnectionReset = errors.New("read: connection reset by peer")
 
 func (f *faultTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_20120810.")
+	op := dynamotest.Operation(r)
 	f.mu.Lock()
 	drop := f.dropReplies[op] > 0
 	if drop {
 		f.dropReplies[op]--
+		f.droppedReplies[op]++
 	}
-	canned, fake := f.answer[op]
-	if fake && canned.times > 0 {
-		canned.times--
-		f.answer[op] = canned
+	reply, fake := f.answer[op]
+	if fake && reply.times > 0 {
+		reply.times--
+		f.answer[op] = reply
 	} else {
 		fake = false
 	}
+	unprocessed := op == "BatchGetItem" && f.unprocessed > 0
+	if unprocessed {
+		f.unprocessed--
+	}
 	f.mu.Unlock()
+	if unprocessed {
+		return allUnprocessed(r)
+	}
 	if fake {
-		return &http.Response{StatusCode: canned.status, Status: http.StatusText(canned.status), Request: r,
-			Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"},
-				"X-Amz-Crc32": {strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(canned.body))), 10)}},
-			Body: io.NopCloser(bytes.NewBufferString(canned.body))}, nil
+		return canned(r, reply.status, reply.body), nil
 	}
 	resp, err := f.next.RoundTrip(r)
 	if err != nil || !drop {
@@ -73,16 +85,56 @@ func (f *faultTransport) dropReply(op string, times int) {
 	f.dropReplies[op] = times
 }
 
+// dropped is how many replies to op were lost.
+func (f *faultTransport) dropped(op string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.droppedReplies[op]
+}
+
 func (f *faultTransport) reply(op string, times, status int, body string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.answer[op] = cannedReply{times: times, status: status, body: body}
 }
 
+func (f *faultTransport) leaveUnprocessed(times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.unprocessed = times
+}
+
+// allUnprocessed answers a BatchGetItem as DynamoDB does under load: no
+// item, every requested key back in UnprocessedKeys.
+func allUnprocessed(r *http.Request) (*http.Response, error) {
+	var in struct{ RequestItems json.RawMessage }
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, err
+	}
+	body := `{"Responses":{},"UnprocessedKeys":` + string(in.RequestItems) + `}`
+	return canned(r, http.StatusOK, body), nil
+}
+
+func canned(r *http.Request, status int, body string) *http.Response {
+	return &http.Response{StatusCode: status, Status: http.StatusText(status), Request: r,
+		Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"},
+			"X-Amz-Crc32": {strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(body))), 10)}},
+		Body: io.NopCloser(bytes.NewBufferString(body))}
+}
+
 // What real DynamoDB answers when a concurrent transaction holds an item.
 const transactionConflictBody = `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException",` +
 	`"Message":"Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None, None]",` +
 	`"CancellationReasons":[{"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"},{"Code":"None"},{"Code":"None"}]}`
+
+// What DynamoDB answers when it throttles one of a transaction's items.
+const transactionThrottledBody = `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException",` +
+	`"Message":"Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError, None, None]",` +
+	`"CancellationReasons":[{"Code":"ThrottlingError","Message":"Throughput exceeds the current capacity of your table or index."},{"Code":"None"},{"Code":"None"}]}`
 
 const transactionInProgressBody = `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionInProgressException",` +
 	`"Message":"Transaction is ongoing for the item"}`
