@@ -20,9 +20,9 @@ import (
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/execute/executetest"
+	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/intent"
 	"github.com/lucian-app/phase12/shared/tasks"
-	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/undo"
 	"github.com/lucian-app/phase12/shared/undo/undotest"
 )
