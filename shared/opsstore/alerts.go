@@ -321,23 +321,17 @@ func (s *Store) GetMany(ctx context.Context, ids []string) ([]alert.Alert, error
 	for _, id := range ids {
 		keys = append(keys, key(recordPK, id))
 	}
-	out := []alert.Alert{}
-	for chunk := range slices.Chunk(keys, 100) {
-		req := map[string]types.KeysAndAttributes{s.Table: {Keys: chunk, ConsistentRead: aws.Bool(true)}}
-		for len(req) > 0 {
-			res, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, dynamo.Wrap(err)
-			}
-			for _, av := range res.Responses[s.Table] {
-				it, err := decodeAlert(av)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, alertOf(it))
-			}
-			req = res.UnprocessedKeys
+	items, err := dynamo.BatchGet(ctx, s.DB, s.Table, keys, true, s.Sleep)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]alert.Alert, 0, len(items))
+	for _, av := range items {
+		it, err := decodeAlert(av)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, alertOf(it))
 	}
 	slices.SortFunc(out, func(a, b alert.Alert) int { return cmp.Compare(b.ID, a.ID) })
 	return out, nil

@@ -10,6 +10,9 @@ import (
 type Store struct {
 	DB    dynamo.API
 	Table string
+	// Sleep waits between retries of unprocessed batch keys (nil: the
+	// real wait); tests inject one that records.
+	Sleep dynamo.Sleeper
 }
 
 var (

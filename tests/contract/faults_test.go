@@ -4,15 +4,26 @@ package contract
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"net/http"
 	"strconv"
 	"sync"
+	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/lucian-app/phase12/shared/alert"
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
+	"github.com/lucian-app/phase12/shared/opsstore"
 )
 
 // faultTransport stands between the SDK and DynamoDB Local and misbehaves on the
@@ -138,3 +149,44 @@ const transactionThrottledBody = `{"__type":"com.amazonaws.dynamodb.v20120810#Tr
 
 const transactionInProgressBody = `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionInProgressException",` +
 	`"Message":"Transaction is ongoing for the item"}`
+
+// BatchGetItem keys DynamoDB leaves unprocessed are asked for again after
+// a backoff, a bounded number of times; then 503.
+func TestUnprocessedKeysAreRetriedWithBackoffThen503(t *testing.T) {
+	faults := newFaultTransport()
+	wire := dynamotest.NewTransportCounter(faults)
+	db, table := newDynamo(t, func(o *dynamodb.Options) { o.HTTPClient = wire.Client() })
+	var slept []time.Duration
+	store := opsstore.New(db, table)
+	store.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	ctx := context.Background()
+	at := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	var ids []string
+	for i, sev := range []burnrate.Severity{burnrate.Page, burnrate.Ticket} {
+		a := alert.Alert{ID: fmt.Sprint("01ALERT", i), Flow: "create_task", Objective: "availability", Severity: sev,
+			State: alert.Firing, TriggeredAt: at}
+		if err := store.Save(ctx, alert.State{Alert: a, Version: 1}, true); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+
+	faults.leaveUnprocessed(2)
+	wire.Reset()
+	got, err := store.GetMany(ctx, ids)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("GetMany after two unprocessed answers = %d alerts, %v; want both", len(got), err)
+	}
+	if n := wire.Calls("BatchGetItem"); n != 3 || len(slept) != 2 {
+		t.Errorf("%d BatchGetItem requests and %d backoffs (%v), want 3 and 2", n, len(slept), slept)
+	}
+
+	faults.leaveUnprocessed(1000)
+	wire.Reset()
+	if _, err := store.GetMany(ctx, ids); apperr.CodeOf(err) != apperr.DependencyUnavailable {
+		t.Errorf("GetMany with keys never processed: %v, want dependency_unavailable", err)
+	}
+	if n := wire.Calls("BatchGetItem"); n != dynamo.BatchGetRetries+1 {
+		t.Errorf("%d BatchGetItem requests, want %d: bounded, not a tight loop", n, dynamo.BatchGetRetries+1)
+	}
+}
