@@ -29,7 +29,7 @@ func TestMain(m *testing.M) { os.Exit(harness.RunWithBackends(m, &backends, "con
 
 // newDynamo returns an SDK client for DynamoDB Local with a fresh table of the
 // shared schema, and the table's name.
-func newDynamo(t *testing.T, opts ...func(*dynamodb.Options)) (*dynamodb.Client, string) {
+func newDynamo(t testing.TB, opts ...func(*dynamodb.Options)) (*dynamodb.Client, string) {
 	t.Helper()
 	ctx := context.Background()
 	cfg, err := backends.DynamoConfig(ctx)
