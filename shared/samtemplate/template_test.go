@@ -1,11 +1,16 @@
 package samtemplate
 
 import (
+	"fmt"
 	"os"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 const sample = `
@@ -405,5 +410,632 @@ func TestProjectTemplate(t *testing.T) {
 		if tbl.TTLAttribute == "" {
 			t.Errorf("table %s has no TTL (DESIGN §6: TTL on)", tbl.LogicalID)
 		}
+	}
+}
+
+// Least privilege, checked on the template: every permission template.yaml grants, whatever
+// form it takes (inline statements, resource lists, SAM policy templates, managed policies,
+// topic and queue policies), is held to the rules below. privilegeProblems is tested on
+// small templates that break each rule, then run on template.yaml.
+
+const (
+	typeQueue       = "AWS::SQS::Queue"
+	typeAlarm       = "AWS::CloudWatch::Alarm"
+	typeTopicPolicy = "AWS::SNS::TopicPolicy"
+	typeQueuePolicy = "AWS::SQS::QueuePolicy"
+)
+
+// unscopedActions may be granted on Resource "*", each because its service has no
+// resource-level permission for it.
+var unscopedActions = map[string]string{
+	"xray:PutTraceSegments":    "X-Ray has no resource-level permissions (Tracing: Active)",
+	"xray:PutTelemetryRecords": "X-Ray has no resource-level permissions (Tracing: Active)",
+	"cloudwatch:PutMetricData": "CloudWatch metrics have no ARNs (scope with the cloudwatch:namespace condition)",
+}
+
+// forbiddenActions are never granted to a function, whatever the resource.
+var forbiddenActions = map[string]string{
+	"dynamodb:Scan":          "reads every user's items; every read here is keyed by user or flow",
+	"dynamodb:DeleteTable":   "the stack owns the tables",
+	"dynamodb:UpdateTable":   "the stack owns the tables",
+	"dynamodb:CreateTable":   "the stack owns the tables",
+	"sns:Subscribe":          "subscriptions are the stack's (email parameters)",
+	"sns:SetTopicAttributes": "the topic policy is the stack's",
+	"sns:AddPermission":      "the topic policy is the stack's",
+	"sqs:SetQueueAttributes": "the queue policy is the stack's",
+	"sqs:PurgeQueue":         "the dead letters are evidence",
+	"sqs:DeleteQueue":        "the stack owns the queues",
+}
+
+// serviceKinds is the resource type each service's actions may name.
+var serviceKinds = map[string]string{"dynamodb": TypeTable, "sns": TypeTopic, "sqs": typeQueue}
+
+// managedPolicies may be attached by name, each with why it is narrow enough.
+var managedPolicies = map[string]string{
+	"AWSLambdaBasicExecutionRole": "writes the function's own logs; SAM attaches it anyway",
+}
+
+// samPolicyTemplates expands the SAM policy templates into the actions they grant (SAM's
+// policy_templates.json) and the parameter that names their resource: !Ref for a table
+// (its name), !GetAtt X.TopicName or X.QueueName for a topic or a queue.
+var samPolicyTemplates = map[string]struct {
+	param, attr, kind string
+	actions           []string
+}{
+	"DynamoDBCrudPolicy": {"TableName", "", TypeTable, []string{"dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem",
+		"dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem",
+		"dynamodb:DescribeTable", "dynamodb:ConditionCheckItem"}},
+	"DynamoDBReadPolicy": {"TableName", "", TypeTable, []string{"dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query",
+		"dynamodb:BatchGetItem", "dynamodb:DescribeTable"}},
+	"DynamoDBWritePolicy":     {"TableName", "", TypeTable, []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}},
+	"SNSPublishMessagePolicy": {"TopicName", "TopicName", TypeTopic, []string{"sns:Publish"}},
+	// SAM grants sqs:SendMessage*, which is these two.
+	"SQSSendMessagePolicy": {"QueueName", "QueueName", typeQueue, []string{"sqs:SendMessage", "sqs:SendMessageBatch"}},
+	"SQSPollerPolicy": {"QueueName", "QueueName", typeQueue, []string{"sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch",
+		"sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"}},
+	"CloudWatchPutMetricPolicy": {"", "", "", []string{"cloudwatch:PutMetricData"}},
+}
+
+// queueSenders are the service principals a queue policy may let in, and when: a queue
+// that is a schedule's dead-letter queue takes EventBridge's undeliverable events.
+var queueSenders = map[string]string{
+	"events.amazonaws.com": "EventBridge delivers a schedule's failed events to its DeadLetterConfig queue",
+}
+
+// grantTarget is one resource of a grant: "*", or a resource of the template (index: one of a
+// table's indexes).
+type grantTarget struct {
+	star  bool
+	id    string
+	index bool
+}
+
+type privilegeChecker struct {
+	types    map[string]string // logical ID -> Type
+	res      *yaml.Node
+	globals  *yaml.Node
+	problems []string
+}
+
+func (c *privilegeChecker) problem(format string, args ...any) {
+	c.problems = append(c.problems, fmt.Sprintf(format, args...))
+}
+
+// privilegeProblems lists what template data grants beyond least privilege.
+func privilegeProblems(data []byte) ([]string, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	root := deref(doc.Content[0])
+	c := &privilegeChecker{types: map[string]string{}, res: get(root, "Resources"), globals: get(get(root, "Globals"), "Function")}
+	for id, r := range pairs(c.res) {
+		c.types[id] = get(r, "Type").Value
+	}
+	for id, r := range pairs(c.res) {
+		props := get(r, "Properties")
+		switch typ := c.types[id]; {
+		case typ == TypeFunction:
+			c.function(id, props)
+		case typ == typeTopicPolicy:
+			c.topicPolicy(id, props)
+		case typ == typeQueuePolicy:
+			c.queuePolicy(id, props)
+		case strings.HasPrefix(typ, "AWS::IAM::"), typ == "AWS::Serverless::Connector", typ == "AWS::Lambda::Permission",
+			strings.HasSuffix(typ, "Policy"):
+			c.problem("%s (%s) grants permissions this test does not check: check it here", id, typ)
+		}
+	}
+	return c.problems, nil
+}
+
+// refs are the logical IDs a property value refers to (!Ref, !GetAtt, ${X} and ${X.Attr} in
+// !Sub, and all of these inside lists and mappings).
+func refs(n *yaml.Node) []string {
+	n = deref(n)
+	if n == nil {
+		return nil
+	}
+	if v, err := parseValue(n); err == nil {
+		switch v.Kind {
+		case Ref, GetAtt:
+			return []string{v.Name}
+		case Sub:
+			var out []string
+			for _, m := range subVar.FindAllStringSubmatch(v.Text, -1) {
+				if !strings.HasPrefix(m[1], "AWS::") {
+					out = append(out, m[1])
+				}
+			}
+			for _, vv := range v.Vars {
+				if vv.Kind == Ref || vv.Kind == GetAtt {
+					out = append(out, vv.Name)
+				}
+			}
+			return out
+		}
+	}
+	var out []string
+	for _, child := range n.Content {
+		out = append(out, refs(child)...)
+	}
+	return out
+}
+
+var subVar = regexp.MustCompile(`\$\{([A-Za-z0-9:]+)(?:\.[A-Za-z0-9]+)?\}`)
+
+// function checks a function's Policies against the tables, topics and queues it uses: those
+// its environment names, and its destinations and dead-letter queue.
+func (c *privilegeChecker) function(id string, props *yaml.Node) {
+	if get(props, "Role") != nil {
+		c.problem("%s: an explicit Role grants what this test cannot see; use Policies", id)
+	}
+	used := map[string]bool{}
+	for _, n := range []*yaml.Node{
+		get(get(c.globals, "Environment"), "Variables"), get(get(props, "Environment"), "Variables"),
+		get(props, "EventInvokeConfig"), get(props, "DeadLetterQueue"),
+	} {
+		for _, r := range refs(n) {
+			used[r] = true
+		}
+	}
+	pols := get(props, "Policies")
+	list := items(pols)
+	if pols != nil && pols.Kind != yaml.SequenceNode {
+		list = []*yaml.Node{pols}
+	}
+	for _, p := range list {
+		switch {
+		case p.Kind == yaml.ScalarNode:
+			if _, ok := managedPolicies[p.Value]; !ok {
+				c.problem("%s: managed policy %s is not in the allowlist of narrow managed policies", id, p.Value)
+			}
+		case get(p, "Statement") != nil:
+			for i, st := range items(get(p, "Statement")) {
+				c.statement(fmt.Sprintf("%s statement %d", id, i+1), used, st)
+			}
+		case p.Kind == yaml.MappingNode && len(p.Content) == 2:
+			c.samTemplate(id, used, p.Content[0].Value, deref(p.Content[1]))
+		default:
+			c.problem("%s: a policy at line %d is neither a managed policy, a statement list nor a SAM policy template", id, p.Line)
+		}
+	}
+}
+
+func (c *privilegeChecker) samTemplate(fn string, used map[string]bool, name string, args *yaml.Node) {
+	tpl, ok := samPolicyTemplates[name]
+	where := fn + " " + name
+	if !ok {
+		c.problem("%s: unknown SAM policy template: add its actions and resource to samPolicyTemplates", where)
+		return
+	}
+	if tpl.param == "" {
+		c.grant(where, used, tpl.actions, []grantTarget{{star: true}})
+		return
+	}
+	v, err := parseValue(get(args, tpl.param))
+	switch {
+	case err != nil:
+		c.problem("%s: %s: %v", where, tpl.param, err)
+	case tpl.attr == "" && v.Kind == Ref && c.types[v.Name] == tpl.kind,
+		tpl.attr != "" && v.Kind == GetAtt && v.Attr == tpl.attr && c.types[v.Name] == tpl.kind:
+		c.grant(where, used, tpl.actions, []grantTarget{{id: v.Name}})
+	default:
+		c.problem("%s: %s = %s, want a %s of the template (!Ref for a table, !GetAtt X.%s otherwise)", where, tpl.param, v, tpl.kind, tpl.param)
+	}
+}
+
+// statement checks one statement of a function's policy.
+func (c *privilegeChecker) statement(where string, used map[string]bool, st *yaml.Node) {
+	switch effect := get(st, "Effect").Value; effect {
+	case "Deny":
+		return // it only takes away
+	case "Allow":
+	default:
+		c.problem("%s: Effect %q", where, effect)
+		return
+	}
+	for _, k := range []string{"NotAction", "NotResource", "NotPrincipal"} {
+		if get(st, k) != nil {
+			c.problem("%s: %s grants everything it does not name", where, k)
+		}
+	}
+	var targets []grantTarget
+	for _, n := range scalarsOrList(get(st, "Resource")) {
+		t, ok := c.target(n)
+		if !ok {
+			c.problem("%s: Resource %s is neither \"*\" nor the ARN of a table, topic or queue of the template", where, describe(n))
+			continue
+		}
+		targets = append(targets, t)
+	}
+	if len(targets) == 0 && get(st, "Resource") == nil {
+		c.problem("%s: no Resource", where)
+	}
+	var actions []string
+	for _, n := range scalarsOrList(get(st, "Action")) {
+		actions = append(actions, n.Value)
+	}
+	c.grant(where, used, actions, targets)
+}
+
+// target reads one Resource: "*", !GetAtt X.Arn, !Ref of a topic (its ARN), or !Sub
+// "${X.Arn}" or "${X.Arn}/index/..." of a table.
+func (c *privilegeChecker) target(n *yaml.Node) (grantTarget, bool) {
+	v, err := parseValue(n)
+	if err != nil {
+		return grantTarget{}, false
+	}
+	switch v.Kind {
+	case Literal:
+		return grantTarget{star: true}, v.Text == "*"
+	case GetAtt:
+		return grantTarget{id: v.Name}, v.Attr == "Arn" && c.types[v.Name] != ""
+	case Ref:
+		// A topic's Ref is its ARN; a table's is its name and a queue's its URL.
+		return grantTarget{id: v.Name}, c.types[v.Name] == TypeTopic
+	case Sub:
+		if m := subARN.FindStringSubmatch(v.Text); m != nil && len(v.Vars) == 0 {
+			return grantTarget{id: m[1], index: m[2] != ""}, c.types[m[1]] == TypeTable || m[2] == ""
+		}
+	}
+	return grantTarget{}, false
+}
+
+var subARN = regexp.MustCompile(`^\$\{([A-Za-z0-9]+)\.Arn\}(/index/(?:\*|[A-Za-z0-9_.-]+))?$`)
+
+// grant checks actions on targets: no wildcard or forbidden action, "*" only for the
+// actions that cannot be scoped, and each resource one the function uses, of the kind the
+// action's service acts on.
+func (c *privilegeChecker) grant(where string, used map[string]bool, actions []string, targets []grantTarget) {
+	if len(actions) == 0 {
+		c.problem("%s: no Action", where)
+	}
+	for _, a := range actions {
+		if strings.Contains(a, "*") {
+			c.problem("%s: wildcard action %s: name the actions", where, a)
+		}
+		if why, bad := forbiddenActions[a]; bad {
+			c.problem("%s: %s is never granted (%s)", where, a, why)
+		}
+	}
+	for _, t := range targets {
+		if t.star {
+			for _, a := range actions {
+				if _, ok := unscopedActions[a]; !ok {
+					c.problem("%s: Resource \"*\" for %s, which can be scoped to a resource", where, a)
+				}
+			}
+			continue
+		}
+		kind := c.types[t.id]
+		if !used[t.id] {
+			c.problem("%s: %s (%s) is not a table, topic or queue the function uses (its environment, destinations and dead-letter queue name none such)", where, t.id, kind)
+		}
+		for _, a := range actions {
+			svc, _, _ := strings.Cut(a, ":")
+			if want, ok := serviceKinds[svc]; !ok || want != kind {
+				c.problem("%s: %s on %s, a %s", where, a, t.id, kind)
+			}
+		}
+	}
+}
+
+// alarmsNaming lists the template's alarms whose actions publish to topic.
+func (c *privilegeChecker) alarmsNaming(topic string) []string {
+	var out []string
+	for id, r := range pairs(c.res) {
+		if c.types[id] != typeAlarm {
+			continue
+		}
+		props := get(r, "Properties")
+		for _, k := range []string{"AlarmActions", "OKActions", "InsufficientDataActions"} {
+			if slices.Contains(refs(get(props, k)), topic) {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// topicPolicy allows only CloudWatch to publish, and only from the template's alarms whose
+// actions name the topic (aws:SourceArn is each of those alarms' ARN).
+func (c *privilegeChecker) topicPolicy(id string, props *yaml.Node) {
+	var topics, alarms []string
+	for _, n := range items(get(props, "Topics")) {
+		v, err := parseValue(n)
+		if err != nil || v.Kind != Ref || c.types[v.Name] != TypeTopic {
+			c.problem("%s: Topics lists %s, want !Ref of a topic of the template", id, describe(n))
+			continue
+		}
+		topics = append(topics, v.Name)
+		alarms = append(alarms, c.alarmsNaming(v.Name)...)
+	}
+	slices.Sort(alarms)
+	alarms = slices.Compact(alarms)
+	for i, st := range items(get(get(props, "PolicyDocument"), "Statement")) {
+		where := fmt.Sprintf("%s statement %d", id, i+1)
+		if get(st, "Effect").Value == "Deny" {
+			continue
+		}
+		if !c.resourcePolicyShape(where, st, "cloudwatch.amazonaws.com", []string{"sns:Publish"}) {
+			continue
+		}
+		for _, n := range scalarsOrList(get(st, "Resource")) {
+			if v, err := parseValue(n); err != nil || v.Kind != Ref || !slices.Contains(topics, v.Name) {
+				c.problem("%s: Resource %s, want !Ref of the policy's topic", where, describe(n))
+			}
+		}
+		var got []string
+		for _, n := range sourceArns(st, "ArnEquals", "ArnLike", "StringEquals") {
+			if v, err := parseValue(n); err == nil && v.Kind == GetAtt && v.Attr == "Arn" && c.types[v.Name] == typeAlarm {
+				got = append(got, v.Name)
+			} else {
+				got = append(got, "other source "+describe(n))
+			}
+		}
+		slices.Sort(got)
+		if len(alarms) == 0 || !slices.Equal(got, alarms) {
+			c.problem("%s: aws:SourceArn = %v, want exactly the ARNs of the alarms that publish to %v: %v", where, got, topics, alarms)
+		}
+	}
+}
+
+// queuePolicy allows only EventBridge to send, to a queue that is a schedule's dead-letter
+// queue, from the account's rules.
+func (c *privilegeChecker) queuePolicy(id string, props *yaml.Node) {
+	var queues []string
+	for _, n := range items(get(props, "Queues")) {
+		v, err := parseValue(n)
+		if err != nil || v.Kind != Ref || c.types[v.Name] != typeQueue {
+			c.problem("%s: Queues lists %s, want !Ref of a queue of the template", id, describe(n))
+			continue
+		}
+		if !c.scheduleDeadLetterQueue(v.Name) {
+			c.problem("%s: %s is no schedule's dead-letter queue: no service is meant to send to it", id, v.Name)
+		}
+		queues = append(queues, v.Name)
+	}
+	for i, st := range items(get(get(props, "PolicyDocument"), "Statement")) {
+		where := fmt.Sprintf("%s statement %d", id, i+1)
+		if get(st, "Effect").Value == "Deny" {
+			continue
+		}
+		if !c.resourcePolicyShape(where, st, "events.amazonaws.com", []string{"sqs:SendMessage"}) {
+			continue
+		}
+		for _, n := range scalarsOrList(get(st, "Resource")) {
+			if v, err := parseValue(n); err != nil || v.Kind != GetAtt || v.Attr != "Arn" || !slices.Contains(queues, v.Name) {
+				c.problem("%s: Resource %s, want !GetAtt of the policy's queue's Arn", where, describe(n))
+			}
+		}
+		// The schedule's rule is one SAM generates (<Function><Event>); the template names the
+		// account's rules rather than a generated logical ID, which is allowed here.
+		src := sourceArns(st, "ArnEquals", "ArnLike")
+		if len(src) != 1 {
+			c.problem("%s: %d aws:SourceArn conditions, want one naming the account's EventBridge rules", where, len(src))
+			continue
+		}
+		if v, err := parseValue(src[0]); err != nil || v.Kind != Sub || !strings.Contains(v.Text, ":events:${AWS::Region}:${AWS::AccountId}:rule/") {
+			c.problem("%s: aws:SourceArn %s, want the account's rules (arn:...:events:${AWS::Region}:${AWS::AccountId}:rule/...)", where, describe(src[0]))
+		}
+	}
+}
+
+func (c *privilegeChecker) scheduleDeadLetterQueue(queue string) bool {
+	for id, r := range pairs(c.res) {
+		if c.types[id] != TypeFunction {
+			continue
+		}
+		for _, ev := range pairs(get(get(r, "Properties"), "Events")) {
+			if t := get(ev, "Type").Value; (t == "Schedule" || t == "ScheduleV2") &&
+				slices.Contains(refs(get(get(get(ev, "Properties"), "DeadLetterConfig"), "Arn")), queue) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resourcePolicyShape checks a resource policy's statement: Allow, one service principal,
+// the intended one (the allowlist says why), and only the intended actions.
+func (c *privilegeChecker) resourcePolicyShape(where string, st *yaml.Node, service string, actions []string) bool {
+	ok := true
+	if e := get(st, "Effect").Value; e != "Allow" {
+		c.problem("%s: Effect %q", where, e)
+		return false
+	}
+	for _, k := range []string{"NotAction", "NotResource", "NotPrincipal"} {
+		if get(st, k) != nil {
+			c.problem("%s: %s grants everything it does not name", where, k)
+			ok = false
+		}
+	}
+	p := get(st, "Principal")
+	svc := scalarsOrList(get(p, "Service"))
+	if p == nil || p.Kind != yaml.MappingNode || len(p.Content) != 2 || len(svc) != 1 || svc[0].Value != service {
+		c.problem("%s: Principal %s, want only {Service: %s}", where, describe(p), service)
+		ok = false
+	}
+	var got []string
+	for _, n := range scalarsOrList(get(st, "Action")) {
+		got = append(got, n.Value)
+	}
+	if !slices.Equal(got, actions) {
+		c.problem("%s: Action %v, want %v", where, got, actions)
+		ok = false
+	}
+	return ok
+}
+
+// sourceArns returns the aws:SourceArn values of the statement's conditions of the given
+// operators.
+func sourceArns(st *yaml.Node, ops ...string) []*yaml.Node {
+	var out []*yaml.Node
+	for op, m := range pairs(get(st, "Condition")) {
+		if !slices.Contains(ops, op) {
+			continue
+		}
+		for k, v := range pairs(m) {
+			if strings.EqualFold(k, "aws:SourceArn") {
+				out = append(out, scalarsOrList(v)...)
+			}
+		}
+	}
+	return out
+}
+
+// scalarsOrList returns a list's items, or the node itself when it is not a list.
+func scalarsOrList(n *yaml.Node) []*yaml.Node {
+	n = deref(n)
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.SequenceNode {
+		return items(n)
+	}
+	return []*yaml.Node{n}
+}
+
+func describe(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil {
+		return "(none)"
+	}
+	if v, err := parseValue(n); err == nil {
+		return v.String()
+	}
+	b, _ := yaml.Marshal(n)
+	return strings.TrimSpace(string(b))
+}
+
+// privilegeBase is a small template that grants what it should; each case below breaks it
+// in one place.
+const privilegeBase = `
+Resources:
+  AppTable: {Type: AWS::DynamoDB::Table}
+  OtherTable: {Type: AWS::DynamoDB::Table}
+  Alerts: {Type: AWS::SNS::Topic}
+  OtherTopic: {Type: AWS::SNS::Topic}
+  DLQ: {Type: AWS::SQS::Queue}
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties: {AlarmActions: [!Ref Alerts]}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment:
+        Variables: {APP_TABLE: !Ref AppTable, TOPIC: !Ref Alerts}
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:GetItem, dynamodb:Query]
+              Resource: [!GetAtt AppTable.Arn, !Sub "${AppTable.Arn}/index/*"]
+            - Effect: Allow
+              Action: sns:Publish
+              Resource: !Ref Alerts
+            - Effect: Allow
+              Action: [xray:PutTraceSegments, xray:PutTelemetryRecords]
+              Resource: "*"
+        - DynamoDBWritePolicy: {TableName: !Ref AppTable}
+        - SNSPublishMessagePolicy: {TopicName: !GetAtt Alerts.TopicName}
+        - CloudWatchPutMetricPolicy: {}
+      Events:
+        Tick:
+          Type: Schedule
+          Properties: {Schedule: rate(1 minute), DeadLetterConfig: {Arn: !GetAtt DLQ.Arn}}
+  AlertsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Alerts]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: cloudwatch.amazonaws.com}
+            Action: sns:Publish
+            Resource: !Ref Alerts
+            Condition: {ArnEquals: {aws:SourceArn: [!GetAtt Alarm.Arn]}}
+  DLQPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref DLQ]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: events.amazonaws.com}
+            Action: sqs:SendMessage
+            Resource: !GetAtt DLQ.Arn
+            Condition: {ArnLike: {aws:SourceArn: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}}
+`
+
+func TestPrivilegeRulesCatchEachKindOfGrant(t *testing.T) {
+	if got, err := privilegeProblems([]byte(privilegeBase)); err != nil || len(got) != 0 {
+		t.Fatalf("the base template: got problems %q (%v), want none", got, err)
+	}
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{"Resource \"*\" for a scopable action", "Resource: [!GetAtt AppTable.Arn, !Sub \"${AppTable.Arn}/index/*\"]", `Resource: "*"`,
+			`Resource "*" for dynamodb:GetItem, which can be scoped`},
+		{"a resource list naming a table the function does not use", "Resource: [!GetAtt AppTable.Arn,", "Resource: [!GetAtt OtherTable.Arn,",
+			"OtherTable (AWS::DynamoDB::Table) is not a table, topic or queue the function uses"},
+		{"a hard-coded ARN in a list", "Resource: [!GetAtt AppTable.Arn,", "Resource: [\"arn:aws:dynamodb:us-east-1:1:table/x\",",
+			"Resource arn:aws:dynamodb:us-east-1:1:table/x is neither"},
+		{"a table's Ref, which is its name", "Resource: [!GetAtt AppTable.Arn,", "Resource: [!Ref AppTable,", "Resource !Ref AppTable is neither"},
+		{"a wildcard action", "Action: [dynamodb:GetItem, dynamodb:Query]", "Action: [dynamodb:*]", "wildcard action dynamodb:*"},
+		{"an action on a resource of another kind", "Action: sns:Publish\n", "Action: sqs:SendMessage\n", "sqs:SendMessage on Alerts, a AWS::SNS::Topic"},
+		{"NotAction", "Action: sns:Publish\n", "NotAction: sns:Publish\n", "NotAction grants everything it does not name"},
+		{"a SAM template that grants Scan", "DynamoDBWritePolicy: {TableName: !Ref AppTable}", "DynamoDBCrudPolicy: {TableName: !Ref AppTable}",
+			"Fn DynamoDBCrudPolicy: dynamodb:Scan is never granted"},
+		{"a SAM template on a table the function does not use", "DynamoDBWritePolicy: {TableName: !Ref AppTable}", "DynamoDBWritePolicy: {TableName: !Ref OtherTable}",
+			"Fn DynamoDBWritePolicy: OtherTable (AWS::DynamoDB::Table) is not a table, topic or queue the function uses"},
+		{"a SAM template on a topic the function does not use", "TopicName: !GetAtt Alerts.TopicName", "TopicName: !GetAtt OtherTopic.TopicName",
+			"Fn SNSPublishMessagePolicy: OtherTopic (AWS::SNS::Topic) is not"},
+		{"a SAM template naming a resource outside the stack", "TopicName: !GetAtt Alerts.TopicName", "TopicName: some-topic",
+			"TopicName = some-topic, want a AWS::SNS::Topic of the template"},
+		{"an unknown SAM template", "CloudWatchPutMetricPolicy: {}", "S3CrudPolicy: {BucketName: b}", "Fn S3CrudPolicy: unknown SAM policy template"},
+		{"a broad managed policy", "- CloudWatchPutMetricPolicy: {}", "- AmazonDynamoDBFullAccess", "managed policy AmazonDynamoDBFullAccess is not in the allowlist"},
+		{"a topic policy open to everyone", "Principal: {Service: cloudwatch.amazonaws.com}", `Principal: "*"`, `Principal *, want only {Service: cloudwatch.amazonaws.com}`},
+		{"a topic policy for another service", "Principal: {Service: cloudwatch.amazonaws.com}", "Principal: {Service: events.amazonaws.com}",
+			"want only {Service: cloudwatch.amazonaws.com}"},
+		{"a topic policy letting any alarm of the account publish", "{ArnEquals: {aws:SourceArn: [!GetAtt Alarm.Arn]}}",
+			`{ArnLike: {aws:SourceArn: !Sub "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"}}`,
+			"want exactly the ARNs of the alarms that publish to [Alerts]: [Alarm]"},
+		{"a topic policy without a source", "Condition: {ArnEquals: {aws:SourceArn: [!GetAtt Alarm.Arn]}}", "Sid: NoCondition", "aws:SourceArn = [], want exactly"},
+		{"a topic policy granting more than Publish", "            Action: sns:Publish\n            Resource: !Ref Alerts", "            Action: [sns:Publish, sns:Subscribe]\n            Resource: !Ref Alerts",
+			"Action [sns:Publish sns:Subscribe], want [sns:Publish]"},
+		{"a queue policy open to everyone", "Principal: {Service: events.amazonaws.com}", `Principal: {AWS: "*"}`, "want only {Service: events.amazonaws.com}"},
+		{"a queue policy with no source", `Condition: {ArnLike: {aws:SourceArn: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}}`,
+			"Sid: NoCondition", "0 aws:SourceArn conditions"},
+		{"an IAM policy beside the functions", "  DLQPolicy:", "  Extra:\n    Type: AWS::IAM::Policy\n  DLQPolicy:", "Extra (AWS::IAM::Policy) grants permissions this test does not check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(privilegeBase, tt.old) {
+				t.Fatalf("the base template lacks %q", tt.old)
+			}
+			got, err := privilegeProblems([]byte(strings.Replace(privilegeBase, tt.old, tt.new, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, tt.want) }) {
+				t.Errorf("problems = %q, want one containing %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestProjectTemplateGrantsLeastPrivilege(t *testing.T) {
+	data, err := os.ReadFile("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := privilegeProblems(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range got {
+		t.Errorf("template.yaml: %s", p)
 	}
 }
