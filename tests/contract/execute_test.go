@@ -22,7 +22,6 @@ import (
 	"github.com/lucian-app/phase12/shared/execute/executetest"
 	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/intent"
-	"github.com/lucian-app/phase12/shared/tasks"
 	"github.com/lucian-app/phase12/shared/undo"
 	"github.com/lucian-app/phase12/shared/undo/undotest"
 )
@@ -98,64 +97,17 @@ func TestExecuteCallsCountedOverTheWire(t *testing.T) {
 	}
 }
 
-// Undo is one transaction whatever its outcome: the cancellation reasons
-// and the record's ALL_OLD image say which outcome it was.
+// Undo is one transaction whatever its outcome, per SDK call and per
+// HTTP request.
 func TestUndoIsOneCallForEveryOutcome(t *testing.T) {
 	f, calls, wire := counted(t)
-	ctx := context.Background()
-	one := map[string]int{"TransactWriteItems": 1}
-	for _, c := range []struct {
-		name  string
-		setup func() string // returns the token
-		want  apperr.Code
-	}{
-		{"success", func() string { tok, _ := f.CreateTask(t, "u-ok", "Undo me"); return tok }, ""},
-		{"already undone", func() string {
-			tok, _ := f.CreateTask(t, "u-twice", "Undo me twice")
-			if _, err := f.Undo.Undo(ctx, "alice", tok); err != nil {
-				t.Fatal(err)
-			}
-			return tok
-		}, ""},
-		{"expired", func() string {
-			tok, _ := f.CreateTask(t, "u-late", "Too late")
-			f.Clock.Add(time.Minute)
-			return tok
-		}, apperr.UndoExpired},
-		{"changed", func() string {
-			tok, id := f.CreateTask(t, "u-edited", "Edited")
-			if _, err := f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Edited!"}}); err != nil {
-				t.Fatal(err)
-			}
-			return tok
-		}, apperr.Conflict},
-		{"foreign", func() string { tok, _ := f.CreateTask(t, "u-foreign", "Not yours"); return tok }, apperr.NotFound},
-	} {
-		tok := c.setup()
-		calls.Reset()
-		wire.Reset()
-		owner := "alice"
-		if c.name == "foreign" {
-			owner = "mallory"
-		}
-		_, err := f.Undo.Undo(ctx, owner, tok)
-		if got := codeOf(err); got != c.want {
-			t.Errorf("undo %s: %v, want code %q", c.name, err, c.want)
-		}
-		wantCalls(t, "undo "+c.name, calls, wire, one)
-	}
+	undotest.RunOneCallPerOutcome(t, f, calls, wire)
 }
 
-func codeOf(err error) apperr.Code {
-	if err == nil {
-		return ""
-	}
-	return apperr.CodeOf(err)
-}
-
-// On DynamoDB Local twins really overlap: their transactions cancel each
-// other with TransactionConflict, counted at the transport and logged for
-// docs/benchmarks.md.
+// On DynamoDB Local twins really overlap. The transport counts how many
+// of their transactions DynamoDB Local cancelled with TransactionConflict
+// (logged for docs/benchmarks.md; the engine's answer must not depend on
+// it, and the fault tests inject it).
 func TestTwinsOfEveryIntentTypeOnDynamoDBLocal(t *testing.T) {
 	wire := dynamotest.NewTransportCounter(nil)
 	db, table := newDynamo(t, func(o *dynamodb.Options) { o.HTTPClient = wire.Client() })

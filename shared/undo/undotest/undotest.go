@@ -270,3 +270,69 @@ func RunRaces(t *testing.T, store *appstore.Store) {
 		}
 	})
 }
+
+// CallCounter is a count of DynamoDB calls per operation: the SDK
+// middleware counter, the transport counter or the embedded store's.
+type CallCounter interface {
+	Calls(op string) int
+	Reset()
+}
+
+// RunOneCallPerOutcome checks that an undo is one TransactWriteItems
+// whatever its outcome (undone, already undone, expired, changed since,
+// another user's token), on every counter given: the cancellation reasons
+// and the record's ALL_OLD image tell the outcomes apart without a read.
+func RunOneCallPerOutcome(t *testing.T, f *Fixture, counters ...CallCounter) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name  string
+		owner string
+		setup func(t *testing.T) string // returns the token
+		want  apperr.Code
+	}{
+		{"undone", "alice", func(t *testing.T) string { tok, _ := f.CreateTask(t, "once-ok", "Undo me"); return tok }, ""},
+		{"already undone", "alice", func(t *testing.T) string {
+			tok, _ := f.CreateTask(t, "once-twice", "Undo me twice")
+			if _, err := f.Undo.Undo(ctx, "alice", tok); err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}, ""},
+		{"expired", "alice", func(t *testing.T) string {
+			tok, _ := f.CreateTask(t, "once-late", "Too late")
+			f.Clock.Add(undo.DefaultWindow)
+			return tok
+		}, apperr.UndoExpired},
+		{"changed since", "alice", func(t *testing.T) string {
+			tok, id := f.CreateTask(t, "once-edited", "Edited")
+			if _, err := f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Edited!"}}); err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}, apperr.Conflict},
+		{"another user's token", "mallory", func(t *testing.T) string { tok, _ := f.CreateTask(t, "once-foreign", "Not yours"); return tok }, apperr.NotFound},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tok := c.setup(t)
+			for _, n := range counters {
+				n.Reset()
+			}
+			_, err := f.Undo.Undo(ctx, c.owner, tok)
+			if got := codeOf(err); got != c.want {
+				t.Errorf("undo: %v, want code %q", err, c.want)
+			}
+			for i, n := range counters {
+				if n.Calls("") != 1 || n.Calls("TransactWriteItems") != 1 {
+					t.Errorf("counter %d: %d calls (%d TransactWriteItems), want exactly 1 TransactWriteItems", i, n.Calls(""), n.Calls("TransactWriteItems"))
+				}
+			}
+		})
+	}
+}
+
+func codeOf(err error) apperr.Code {
+	if err == nil {
+		return ""
+	}
+	return apperr.CodeOf(err)
+}
