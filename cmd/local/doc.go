@@ -42,7 +42,9 @@
 // and GET /_local/clock reads it. Every function's clock and ID generator, the
 // events' times and the schedules follow it, so a week can be replayed: report
 // flow events on Sunday, let the burn-rate check page, move to Monday and invoke
-// the weekly digest.
+// the weekly digest. LOCAL_SCHEDULES=off keeps the schedules from firing, so a test
+// that moves the clock runs the scheduled functions itself, through the Invoke API,
+// and nothing else runs them in between.
 //
 // What API Gateway and Lambda would answer themselves is answered the same
 // way: an unknown route is 404 {"message":"Not Found"}, a body over 10 MB

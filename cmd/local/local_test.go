@@ -139,3 +139,37 @@ func TestDefaultIdentity(t *testing.T) {
 		t.Errorf("without LOCAL_DEV_USER: status %d, want 401", got.status)
 	}
 }
+
+func TestSchedulesCanBeTurnedOff(t *testing.T) {
+	for _, tt := range []struct {
+		value   string
+		want    bool
+		wantErr string
+	}{
+		{"", true, ""},
+		{"on", true, ""},
+		{"off", false, ""},
+		{" OFF ", false, ""},
+		{"sometimes", false, `LOCAL_SCHEDULES "sometimes": want on or off`},
+	} {
+		got, err := schedulesSetting(tt.value)
+		if (err == nil) != (tt.wantErr == "") || (err != nil && err.Error() != tt.wantErr) || (err == nil && got != tt.want) {
+			t.Errorf("schedulesSetting(%q) = %v, %v; want %v, %q", tt.value, got, err, tt.want, tt.wantErr)
+		}
+	}
+
+	// A bad value stops the runner before it listens.
+	env := map[string]string{"LOCAL_SCHEDULES": "sometimes", "PORT": "0"}
+	err := run(context.Background(), []string{"-template", "../../template.yaml"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "LOCAL_SCHEDULES") {
+		t.Errorf("run() with LOCAL_SCHEDULES=sometimes: error %v, want it named", err)
+	}
+
+	// The banner says the schedules are off and still lists them (for the Invoke API).
+	rn, b, _ := projectRunner(t)
+	var out strings.Builder
+	printBanner(&out, "template.yaml", "http://127.0.0.1:3000", rn, b, false)
+	if s := out.String(); !strings.Contains(s, "Schedules: off (LOCAL_SCHEDULES=off)") || !strings.Contains(s, "-> BurnRateCheckFunction") {
+		t.Errorf("banner with schedules off:\n%s\nwant \"Schedules: off (LOCAL_SCHEDULES=off)\" and the schedules listed", s)
+	}
+}

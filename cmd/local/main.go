@@ -69,6 +69,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	identity := devIdentity{user: strings.TrimSpace(getenv("LOCAL_DEV_USER")), groups: getenv("LOCAL_DEV_GROUPS")}
+	schedulesOn, err := schedulesSetting(getenv("LOCAL_SCHEDULES"))
+	if err != nil {
+		return err
+	}
 	// The builders are checked against the template before any storage is
 	// touched, so a mismatch is reported without a running moto.
 	if err := checkBuilders(tmpl, wiring.Functions()); err != nil {
@@ -95,12 +99,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	srv := &http.Server{Handler: rn, ReadHeaderTimeout: 10 * time.Second}
-	printBanner(stdout, *templatePath, "http://"+ln.Addr().String(), rn, b)
+	printBanner(stdout, *templatePath, "http://"+ln.Addr().String(), rn, b, schedulesOn)
 
 	schedCtx, stopSchedules := context.WithCancel(ctx)
 	defer stopSchedules()
 	var wg sync.WaitGroup
-	rn.startSchedules(schedCtx, &wg, clock.sleepUntil)
+	if schedulesOn {
+		rn.startSchedules(schedCtx, &wg, clock.sleepUntil)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -124,7 +130,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return err
 }
 
-func printBanner(w io.Writer, templatePath, baseURL string, rn *runner, b *backends) {
+// schedulesSetting reads LOCAL_SCHEDULES: empty or "on" runs the template's schedules,
+// "off" leaves them to the Invoke API, so a test that moves the clock decides alone when a
+// scheduled function runs.
+func schedulesSetting(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("LOCAL_SCHEDULES %q: want on or off", v)
+}
+
+func printBanner(w io.Writer, templatePath, baseURL string, rn *runner, b *backends, schedulesOn bool) {
 	fmt.Fprintf(w, "Serving %s on %s\n", templatePath, baseURL)
 	fmt.Fprintf(w, "DynamoDB: %s\n", b.dynamoDesc)
 	fmt.Fprintf(w, "SNS: %s\n", b.snsDesc)
@@ -136,7 +155,11 @@ func printBanner(w io.Writer, templatePath, baseURL string, rn *runner, b *backe
 	for _, r := range routes {
 		fmt.Fprintf(w, "  %-7s %s -> %s\n", r.Method, r.Path, r.Function)
 	}
-	fmt.Fprintln(w, "Schedules:")
+	if schedulesOn {
+		fmt.Fprintln(w, "Schedules:")
+	} else {
+		fmt.Fprintln(w, "Schedules: off (LOCAL_SCHEDULES=off); invoke the functions through the Invoke API:")
+	}
 	if len(rn.schedules) == 0 {
 		fmt.Fprintln(w, "  (none)")
 	}
