@@ -71,6 +71,7 @@ func Wrap(err error) error {
 func Transient(err error) bool {
 	var (
 		inProgress *types.TransactionInProgressException
+		conflict   *types.TransactionConflictException
 		throttled  *types.ProvisionedThroughputExceededException
 		limit      *types.RequestLimitExceeded
 		internal   *types.InternalServerError
@@ -83,7 +84,7 @@ func Transient(err error) bool {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return true
-	case errors.As(err, &inProgress), errors.As(err, &throttled), errors.As(err, &limit), errors.As(err, &internal):
+	case errors.As(err, &inProgress), errors.As(err, &conflict), errors.As(err, &throttled), errors.As(err, &limit), errors.As(err, &internal):
 		return true
 	case errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500:
 		return true

@@ -29,6 +29,7 @@ func TestWrapClassifiesFailures(t *testing.T) {
 	}{
 		{"deadline", fmt.Errorf("op: %w", context.DeadlineExceeded), apperr.DependencyUnavailable},
 		{"transaction in progress", &types.TransactionInProgressException{}, apperr.DependencyUnavailable},
+		{"a single write meets a transaction", &types.TransactionConflictException{}, apperr.DependencyUnavailable},
 		{"throughput", &types.ProvisionedThroughputExceededException{}, apperr.DependencyUnavailable},
 		{"request limit", &types.RequestLimitExceeded{}, apperr.DependencyUnavailable},
 		{"internal server error", &types.InternalServerError{}, apperr.DependencyUnavailable},

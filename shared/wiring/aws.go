@@ -30,13 +30,18 @@ const (
 	RetryQuota       = 500
 )
 
-// Retryer returns the SDK retryer every client uses.
+// Retryer returns the SDK retryer every client uses. Beyond the SDK's
+// own list it retries TransactionConflictException: DynamoDB's answer to
+// a single-item write (a PATCH) on an item a transaction holds (an undo,
+// an execution), which passes once that transaction ends.
 func Retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = RetryMaxAttempts
 		o.MaxBackoff = RetryMaxBackoff
 		o.Backoff = retry.NewExponentialJitterBackoff(RetryMaxBackoff)
 		o.RateLimiter = ratelimit.NewTokenRateLimit(RetryQuota)
+		o.Retryables = append(o.Retryables, retry.RetryableErrorCode{
+			Codes: map[string]struct{}{"TransactionConflictException": {}}})
 	})
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/lucian-app/phase12/shared/execute/executetest"
 	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/intent"
+	"github.com/lucian-app/phase12/shared/tasks"
 	"github.com/lucian-app/phase12/shared/undo"
 	"github.com/lucian-app/phase12/shared/undo/undotest"
 )
@@ -282,5 +283,34 @@ func TestUndoConflictAndThrottlingAreRetriedThen503(t *testing.T) {
 		if _, err := f.Store.GetTask(ctx, "alice", id); err != nil {
 			t.Errorf("task after a failed undo: %v, want it kept", err)
 		}
+	}
+}
+
+// A PATCH that meets an item held by a transaction (an undo, an
+// execution) gets TransactionConflictException, which the SDK does not
+// retry by default: the project's retryer does, then 503, never 500.
+func TestWriteMeetingATransactionIsRetriedThen503(t *testing.T) {
+	f, faults, wire := faultyEngine(t)
+	ctx := context.Background()
+	_, id := f.CreateTask(t, "patched", "Patch me")
+	rename := tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Patched"}}
+
+	faults.reply("PutItem", 2, 400, transactionConflictExceptionBody)
+	wire.Reset()
+	if got, err := f.Tasks.UpdateTask(ctx, "alice", id, rename); err != nil || got.Title != "Patched" {
+		t.Fatalf("PATCH after two conflicts: %+v %v, want it applied", got, err)
+	}
+	if n := wire.Calls("PutItem"); n != 3 {
+		t.Errorf("%d PutItem requests, want 3 (two conflicts, then the write)", n)
+	}
+
+	faults.reply("PutItem", 100, 400, transactionConflictExceptionBody)
+	_, err := f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Never"}})
+	faults.reply("PutItem", 0, 0, "")
+	if apperr.CodeOf(err) != apperr.DependencyUnavailable {
+		t.Errorf("PATCH meeting a transaction on every attempt: %v, want dependency_unavailable", err)
+	}
+	if got, _ := f.Store.GetTask(ctx, "alice", id); got.Title != "Patched" || got.Version != 2 {
+		t.Errorf("task = %q version %d, want the one applied edit", got.Title, got.Version)
 	}
 }

@@ -147,6 +147,10 @@ const transactionThrottledBody = `{"__type":"com.amazonaws.dynamodb.v20120810#Tr
 	`"Message":"Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError, None, None]",` +
 	`"CancellationReasons":[{"Code":"ThrottlingError","Message":"Throughput exceeds the current capacity of your table or index."},{"Code":"None"},{"Code":"None"}]}`
 
+// What DynamoDB answers a single-item write on an item a transaction holds.
+const transactionConflictExceptionBody = `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionConflictException",` +
+	`"message":"Transaction is ongoing for the item"}`
+
 const transactionInProgressBody = `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionInProgressException",` +
 	`"Message":"Transaction is ongoing for the item"}`
 
