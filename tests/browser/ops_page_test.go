@@ -21,9 +21,33 @@ import (
 // points per flow, an ack form posting to each firing alert, and the digest of 2026-W48.
 func TestOpsPageInChromium(t *testing.T) {
 	browser := chromium(t)
-	r := startRunner(t, "LOCAL_NOW=2026-11-29T21:00:00Z", "LOCAL_DEV_USER=ops-viewer", "LOCAL_DEV_GROUPS=ops")
+	// Schedules off: the clock jumps, and only the seeding's own invocations may run the
+	// burn-rate check and the digest.
+	r := startRunner(t, "LOCAL_NOW=2026-11-29T21:00:00Z", "LOCAL_DEV_USER=ops-viewer", "LOCAL_DEV_GROUPS=ops", "LOCAL_SCHEDULES=off")
+	if out := r.Output(); !strings.Contains(out, "Schedules: off (LOCAL_SCHEDULES=off)") {
+		t.Fatalf("the runner's banner does not say the schedules are off:\n%s", out)
+	}
 	c := newClient(t, r.URL)
-	seedWeek(t, c)
+	acks := seedWeek(t, c)
+
+	// Both acknowledgements the page's forms posted are stored: the create_task page as
+	// real, today_load's latency alert as a false positive, each by oncall-1.
+	kinds := map[string]bool{}
+	stored := c.alerts()
+	for _, a := range acks {
+		kinds[a.Flow+" "+a.Objective] = true
+		got, ok := stored[a.ID]
+		switch {
+		case !ok:
+			t.Errorf("acknowledged alert %s (%s %s %s) is not listed by GET /ops/alerts", a.ID, a.Flow, a.Objective, a.Severity)
+		case got.AcknowledgedAt == nil || got.Verdict == nil || *got.Verdict != a.Verdict || got.AcknowledgedBy == nil || *got.AcknowledgedBy != "oncall-1":
+			t.Errorf("alert %s (%s %s %s) after its ack: acknowledged_at %v, by %v, verdict %v; want a time, oncall-1, %s",
+				a.ID, a.Flow, a.Objective, a.Severity, got.AcknowledgedAt, deref(got.AcknowledgedBy), deref(got.Verdict), a.Verdict)
+		}
+	}
+	if !kinds["create_task availability"] || !kinds["today_load latency"] {
+		t.Errorf("acknowledged %v, want the create_task availability page and today_load's latency alert", kinds)
+	}
 
 	// Once per week: two invocations, one message on the DigestTopic.
 	status, _, b := c.do("GET", "/_local/sns/messages", "", nil, nil)
@@ -109,6 +133,13 @@ func TestOpsPageInChromium(t *testing.T) {
 		}
 		t.Logf("saved %s (%d bytes)", path, st.Size())
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "(none)"
+	}
+	return *s
 }
 
 func attr(n *html.Node, name string) string {

@@ -101,6 +101,35 @@ type firingAlert struct {
 	ID, Flow, Objective, Severity string
 }
 
+// ack is an acknowledgement the seeding made through the page's form.
+type ack struct {
+	firingAlert
+	Verdict string
+}
+
+// storedAlert is an incident as GET /ops/alerts lists it.
+type storedAlert struct {
+	ID             string     `json:"id"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+	AcknowledgedBy *string    `json:"acknowledged_by"`
+	Verdict        *string    `json:"verdict"`
+}
+
+// alerts lists every incident, firing or resolved (at most 200, newest first).
+func (c *client) alerts() map[string]storedAlert {
+	c.t.Helper()
+	status, _, b := c.do("GET", "/ops/alerts?limit=200", "", nil, oncall)
+	var body struct{ Alerts []storedAlert }
+	if status != 200 || json.Unmarshal(b, &body) != nil {
+		c.t.Fatalf("GET /ops/alerts: %d %s", status, b)
+	}
+	out := map[string]storedAlert{}
+	for _, a := range body.Alerts {
+		out[a.ID] = a
+	}
+	return out
+}
+
 func (c *client) firing() []firingAlert {
 	c.t.Helper()
 	status, _, b := c.do("GET", "/ops/alerts?state=firing", "", nil, oncall)
@@ -160,20 +189,25 @@ func outage(end time.Time, minutes int) []event {
 // seedWeek replays Sunday evening and Monday morning of 2026-W48/W49 through the runner:
 // a day in which today_load was slow (a ticket, acknowledged as a false positive) and
 // create_task started failing (a page, acknowledged as real), then Monday: the outage goes
-// on, and the weekly digest of 2026-W48 is made (invoked twice: one message).
-func seedWeek(t *testing.T, c *client) {
+// on, and the weekly digest of 2026-W48 is made (invoked twice: one message). It returns
+// the acknowledgements it made. The runner must run with LOCAL_SCHEDULES=off: the burn-rate
+// check runs when seedWeek invokes it, never in between on the moved clock.
+func seedWeek(t *testing.T, c *client) []ack {
 	sunday := time.Date(2026, 11, 29, 21, 0, 0, 0, time.UTC) // LOCAL_NOW
 	// Events may be a day old; start a little later, as the clock runs on while they are sent.
 	c.report(traffic(sunday.Add(-23*time.Hour-50*time.Minute), sunday, 0.2))
 	c.report(outage(sunday, 15))
 	c.invoke("BurnRateCheckFunction", sunday)
 	c.setClock(sunday.Add(6 * time.Minute))
+	var acks []ack
 	for _, a := range c.firing() {
 		switch {
 		case a.Flow == "create_task" && a.Objective == "availability" && a.Severity == "page":
 			c.ackByForm(a.ID, "true_positive")
+			acks = append(acks, ack{a, "true_positive"})
 		case a.Flow == "today_load" && a.Objective == "latency":
 			c.ackByForm(a.ID, "false_positive")
+			acks = append(acks, ack{a, "false_positive"})
 		}
 	}
 
@@ -185,4 +219,5 @@ func seedWeek(t *testing.T, c *client) {
 	digestTime := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC) // the scheduled time; W48 ended at midnight
 	c.invoke("WeeklyDigestFunction", digestTime)
 	c.invoke("WeeklyDigestFunction", digestTime) // a rerun: nothing is sent again
+	return acks
 }
