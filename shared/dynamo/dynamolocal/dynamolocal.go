@@ -81,6 +81,10 @@ func Start(ctx context.Context, dir string, out io.Writer) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: DynamoDB Local needs Java 17 (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless)", ErrNoJava)
 	}
+	// Absolute, as java runs in dir: its paths must not be relative to ours.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
 	jar := filepath.Join(dir, JarName)
 	if _, err := os.Stat(jar); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotInstalled, err)
