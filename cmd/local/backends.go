@@ -65,9 +65,11 @@ func memoryBackends(ctx context.Context, tmpl *samtemplate.Template) (*backends,
 
 // newBackends chooses, per service, the in-process one or the endpoint
 // that AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> names, and creates the
-// template's tables and topics there.
-func newBackends(ctx context.Context, tmpl *samtemplate.Template, getenv func(string) string, log *slog.Logger) (*backends, error) {
-	dynEndpoint := firstSet(getenv("AWS_ENDPOINT_URL_DYNAMODB"), getenv("AWS_ENDPOINT_URL"))
+// template's tables and topics there. localDynamo, when set, is a DynamoDB
+// Local the runner started (-dynamodb local): DynamoDB goes there, with
+// static credentials, whatever AWS_ENDPOINT_URL says.
+func newBackends(ctx context.Context, tmpl *samtemplate.Template, getenv func(string) string, log *slog.Logger, localDynamo string) (*backends, error) {
+	dynEndpoint := firstSet(localDynamo, getenv("AWS_ENDPOINT_URL_DYNAMODB"), getenv("AWS_ENDPOINT_URL"))
 	snsEndpoint := firstSet(getenv("AWS_ENDPOINT_URL_SNS"), getenv("AWS_ENDPOINT_URL"))
 	b, err := memoryBackends(ctx, tmpl)
 	if err != nil || (dynEndpoint == "" && snsEndpoint == "") {
@@ -82,11 +84,15 @@ func newBackends(ctx context.Context, tmpl *samtemplate.Template, getenv func(st
 	}
 	if dynEndpoint != "" {
 		db := dynamodb.NewFromConfig(cfg)
+		b.dynamoDesc = dynEndpoint
+		if localDynamo != "" {
+			db = dynamodb.NewFromConfig(dynamoLocalConfig(cfg, localDynamo), dynamoLocalOptions(localDynamo))
+			b.dynamoDesc = localDynamo + " (DynamoDB Local, started by the runner)"
+		}
 		if err := ensureTables(ctx, tmpl, db, db); err != nil {
 			return nil, err
 		}
 		b.db, b.admin = db, db
-		b.dynamoDesc = dynEndpoint
 	}
 	if snsEndpoint != "" {
 		c := sns.NewFromConfig(cfg)

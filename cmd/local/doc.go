@@ -26,6 +26,16 @@
 // topic its ARN, a parameter its Default), and the process environment
 // overrides any of them, so `UNDO_ENABLED=false make dev` works.
 //
+// -dynamodb local (or DYNAMODB=local; `make dev DYNAMODB=local`) runs
+// DynamoDB on AWS's DynamoDB Local instead of minidyn: the runner starts it
+// (shared/dynamo/dynamolocal: Java 17 and the jar `make tools` puts under
+// .tools/, or DYNAMODB_LOCAL_DIR) in memory on a free port, talks to it on
+// 127.0.0.1 with static credentials, and stops it by its PID when it exits,
+// Ctrl-C included. Requests then run at the same time and overlapping
+// transactions conflict, as in DynamoDB; minidyn runs one at a time. It
+// cannot be combined with AWS_ENDPOINT_URL_DYNAMODB; AWS_ENDPOINT_URL then
+// applies to SNS only.
+//
 // Identity, in local mode only: X-Dev-User becomes the authorizer's sub
 // claim and X-Dev-Groups (comma-separated) its cognito:groups, flattened as
 // API Gateway flattens it ("[ops admin]"). Without X-Dev-User the request

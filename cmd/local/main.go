@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	flags := flag.NewFlagSet("local", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	templatePath := flags.String("template", "template.yaml", "the SAM template to serve")
+	dynamodbMode, err := dynamoFlag(flags, getenv)
+	if err != nil {
+		return err
+	}
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -78,7 +83,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := checkBuilders(tmpl, wiring.Functions()); err != nil {
 		return err
 	}
-	b, err := newBackends(ctx, tmpl, getenv, log)
+	// .tools, where `make tools` puts DynamoDB Local, is beside the template.
+	localDynamo, stopDynamo, err := startDynamoDB(ctx, *dynamodbMode, filepath.Dir(*templatePath), getenv, log)
+	if err != nil {
+		return err
+	}
+	defer stopDynamo()
+	b, err := newBackends(ctx, tmpl, getenv, log, localDynamo)
 	if err != nil {
 		return err
 	}
