@@ -1,17 +1,22 @@
 package execute_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/execute"
+	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 )
 
@@ -85,7 +90,7 @@ func TestExecuteRoute(t *testing.T) {
 	}
 	first := post(t, h, "/intents/execute", "k1", body, "alice")
 	got := decode(t, first)
-	if first.Code != 201 || got["status"] != "executed" || got["execution_id"] == "" || got["undo"] == nil ||
+	if id, _ := got["execution_id"].(string); first.Code != 201 || got["status"] != "executed" || id == "" || got["undo"] == nil ||
 		first.Header().Get("Idempotent-Replayed") != "" {
 		t.Fatalf("execute: %d %v", first.Code, got)
 	}
@@ -125,27 +130,95 @@ func TestExecuteRoute(t *testing.T) {
 	}
 }
 
-// FuzzExecuteBody throws arbitrary bodies at POST /intents/execute: no
-// input may panic or answer 5xx.
+// errorCodes are the codes DESIGN §3 allows for each status POST /intents/execute can
+// answer an authenticated caller with a key.
+var errorCodes = map[int][]string{
+	400: {"invalid_request"},
+	404: {"not_found"},
+	409: {"conflict", "quota_exceeded"},
+	413: {"payload_too_large"},
+	422: {"idempotency_key_reused"},
+	428: {"confirmation_required"},
+}
+
+// allowedStatuses are the statuses the contract allows for body as the first request of
+// its key on an empty store: a body over 64 KiB is 413; one that is not a JSON object in
+// UTF-8 is 400; any other may execute (201 creations, 200 otherwise) or be refused (400
+// bad field, 404 no such task or goal, 409 ambiguous or over a quota, 428 risky without a
+// token). 422 needs an earlier request with the same key, which a fresh key never has.
+func allowedStatuses(body string) []int {
+	var obj map[string]json.RawMessage
+	switch {
+	case len(body) > httpapi.MaxBodyBytes:
+		return []int{413}
+	case !utf8.ValidString(body) || json.Unmarshal([]byte(body), &obj) != nil || obj == nil:
+		return []int{400}
+	}
+	return []int{200, 201, 400, 404, 409, 428}
+}
+
+// FuzzExecuteBody throws arbitrary bodies at POST /intents/execute, each with its own key
+// (derived from the body) on an empty store: no input may panic, every answer is JSON with
+// a status the contract allows for that body, a success has the shape of section 4 and
+// every refusal the error shape with the code of its status.
 func FuzzExecuteBody(f *testing.F) {
 	for _, seed := range []string{
 		`{"text":"add buy milk tomorrow 9am p1 #groceries","timezone":"Europe/Berlin"}`,
 		`{"intent":{"type":"create_task","title":"x","priority":2}}`,
 		`{"intent":{"type":"delete_task","task_ref":"x"},"confirmation_token":"abc"}`,
+		`{"intent":{"type":"complete_task","task_ref":"nothing like it"}}`,
+		`{"text":"delete task old draft","timezone":"UTC"}`,
 		`{"text":"move dentist to friday 3pm","timezone":"America/New_York","reference_time":"2026-03-07T12:00:00Z"}`,
-		`{"intent":null,"text":null}`, `{"reference_time":"yesterday"}`, `[]`, `"x"`, `{`, ``, "\xff",
+		`{"intent":null,"text":null}`, `{"reference_time":"yesterday"}`, `[]`, `"x"`, `null`, `{`, ``, "\xff",
+		"{\"text\":\"add caf\xe9\",\"timezone\":\"UTC\"}", // invalid UTF-8 inside a string
 		`{"intent":{"type":"create_goal","title":"g","target_date":"2027-02-30"}}`,
+		`{"text":"` + strings.Repeat("a", httpapi.MaxBodyBytes) + `","timezone":"UTC"}`,
 	} {
 		f.Add(seed)
 	}
-	h := newHandler(f)
 	f.Fuzz(func(t *testing.T, body string) {
-		rec := post(t, h, "/intents/execute", "fuzz-key", body, "fuzzer")
-		if rec.Code >= 500 {
-			t.Fatalf("body %q: %d %s", body, rec.Code, rec.Body)
+		h := newHandler(t) // a fresh store: the answer depends on this body alone
+		sum := sha256.Sum256([]byte(body))
+		key := "fuzz-" + hex.EncodeToString(sum[:8])
+		rec := post(t, h, "/intents/execute", key, body, "fuzzer")
+		allowed := allowedStatuses(body)
+		if !slices.Contains(allowed, rec.Code) {
+			t.Fatalf("body %.200q: status %d, want one of %v: %.300s", body, rec.Code, allowed, rec.Body)
 		}
-		if !json.Valid(rec.Body.Bytes()) {
-			t.Fatalf("body %q: answer is not JSON: %s", body, rec.Body)
+		var got struct {
+			ExecutionID *string `json:"execution_id"`
+			Status      string  `json:"status"`
+			Intent      struct {
+				Type string `json:"type"`
+			} `json:"intent"`
+			Error *struct {
+				Code      *string `json:"code"`
+				Message   *string `json:"message"`
+				RequestID *string `json:"request_id"`
+			} `json:"error"`
+			Confirmation *struct {
+				Token string `json:"token"`
+			} `json:"confirmation"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatalf("body %.200q: answer %d is not a JSON object (%v): %.300s", body, rec.Code, err, rec.Body)
+		}
+		if rec.Code < 300 {
+			creation := got.Intent.Type == "create_task" || got.Intent.Type == "create_goal"
+			if got.ExecutionID == nil || *got.ExecutionID == "" || got.Status != "executed" || got.Error != nil || creation != (rec.Code == 201) {
+				t.Fatalf("body %.200q: %d %.300s, want {execution_id, status: executed, intent} with 201 for a creation and 200 otherwise", body, rec.Code, rec.Body)
+			}
+			return
+		}
+		e := got.Error
+		if e == nil || e.Code == nil || e.Message == nil || *e.Message == "" || e.RequestID == nil || *e.RequestID != httpapitest.RequestID {
+			t.Fatalf("body %.200q: %d %.300s, want {\"error\":{\"code\",\"message\",\"request_id\":%q}}", body, rec.Code, rec.Body, httpapitest.RequestID)
+		}
+		if !slices.Contains(errorCodes[rec.Code], *e.Code) {
+			t.Fatalf("body %.200q: status %d with code %q, want one of %v", body, rec.Code, *e.Code, errorCodes[rec.Code])
+		}
+		if rec.Code == 428 && (got.Confirmation == nil || got.Confirmation.Token == "") {
+			t.Fatalf("body %.200q: 428 without a confirmation token: %.300s", body, rec.Body)
 		}
 	})
 }
