@@ -3,7 +3,9 @@ package appstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/execute"
+	"github.com/lucian-app/phase12/shared/intent"
 )
 
 // The command OS's items (beside tasks and goals):
@@ -70,8 +73,12 @@ type confirmItem struct {
 	Kind        string `dynamodbav:"kind"`
 	Fingerprint string `dynamodbav:"fingerprint"`
 	Summary     string `dynamodbav:"summary"`
-	ExpiresMS   int64  `dynamodbav:"expires_ms"`
-	ExpiresAt   int64  `dynamodbav:"expires_at"`
+	// TargetsKey names the confirmed items and their versions
+	// (intent.TargetsKey); Targets keeps them as shown.
+	TargetsKey string          `dynamodbav:"targets_key"`
+	Targets    []intent.Target `dynamodbav:"targets"`
+	ExpiresMS  int64           `dynamodbav:"expires_ms"`
+	ExpiresAt  int64           `dynamodbav:"expires_at"`
 }
 
 func key(pk, sk string) map[string]types.AttributeValue {
@@ -204,10 +211,15 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 		txAudit: {Put: audit},
 	}
 	if c.Confirm != nil {
+		// The token confirms this intent on exactly the items it was
+		// issued for, at the versions the user saw; the effect item is
+		// conditioned on the same id and version.
 		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
-			Key:                       key(userPK(owner), confirmPrefix+c.Confirm.Token),
-			ConditionExpression:       aws.String("attribute_exists(PK) AND fingerprint = :fp AND expires_ms > :now"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":fp": str(c.Confirm.Fingerprint), ":now": num(c.Now.UnixMilli())}}})
+			Key:                 key(userPK(owner), confirmPrefix+c.Confirm.Token),
+			ConditionExpression: aws.String("attribute_exists(PK) AND fingerprint = :fp AND targets_key = :targets AND expires_ms > :now"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":fp": str(c.Confirm.Fingerprint),
+				":targets": str(intent.TargetsKey(c.Confirm.Targets)), ":now": num(c.Now.UnixMilli())},
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}})
 	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	reasons := dynamo.Canceled(err)
@@ -236,11 +248,36 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 		}
 		return &execute.DuplicateError{Existing: ex}
 	case c.Confirm != nil && code(txConfirm) == dynamo.ReasonConditionFailed:
-		return execute.ErrConfirmationInvalid
+		return confirmationRefused(reasons[txConfirm].Item, *c.Confirm, c.Now)
 	case code(txEffect) == dynamo.ReasonConditionFailed:
 		return execute.ErrEffectConflict
 	}
 	return dynamo.Wrap(err)
+}
+
+// confirmationRefused says why the stored confirmation (its ALL_OLD
+// image, empty if there is none) does not confirm want.
+func confirmationRefused(old map[string]types.AttributeValue, want execute.Confirmation, now time.Time) error {
+	var it confirmItem
+	if len(old) == 0 || attributevalue.UnmarshalMap(old, &it) != nil {
+		return &execute.ConfirmationError{Why: "the confirmation token is unknown or already used"}
+	}
+	switch {
+	case it.ExpiresMS <= now.UnixMilli():
+		return &execute.ConfirmationError{Why: "the confirmation token has expired"}
+	case it.Fingerprint != want.Fingerprint:
+		return &execute.ConfirmationError{Why: "the confirmation token is for another intent"}
+	}
+	return &execute.ConfirmationError{Why: fmt.Sprintf("you confirmed %s, but the reference now means %s",
+		describeTargets(it.Targets), describeTargets(want.Targets))}
+}
+
+func describeTargets(ts []intent.Target) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = fmt.Sprintf("%s %q (%s, version %d)", t.Type, t.Title, t.ID, t.Version)
+	}
+	return strings.Join(parts, " and ")
 }
 
 // Execution reads the record under idemKey, consistently.
@@ -270,7 +307,8 @@ func (s *Store) AppendAudit(ctx context.Context, owner string, e execute.AuditEn
 // PutConfirmation stores a pending confirmation and its audit entry together.
 func (s *Store) PutConfirmation(ctx context.Context, owner string, c execute.Confirmation, audit execute.AuditEntry) error {
 	item, err := attributevalue.MarshalMap(confirmItem{PK: userPK(owner), SK: confirmPrefix + c.Token, Kind: "confirmation",
-		Fingerprint: c.Fingerprint, Summary: c.Summary, ExpiresMS: c.ExpiresAt.UnixMilli(), ExpiresAt: c.ExpiresAt.Unix()})
+		Fingerprint: c.Fingerprint, Summary: c.Summary, TargetsKey: intent.TargetsKey(c.Targets), Targets: c.Targets,
+		ExpiresMS: c.ExpiresAt.UnixMilli(), ExpiresAt: c.ExpiresAt.Unix()})
 	if err != nil {
 		return err
 	}

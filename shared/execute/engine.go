@@ -63,13 +63,30 @@ type undoBody struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// Preview says what executing req would do; it writes nothing.
-func (e *Engine) Preview(req Request) (intent.Preview, error) {
-	in, warnings, err := e.intentOf(req, e.Now())
+// Preview says what executing req would do for owner, naming the items
+// its reference resolves to now; it writes nothing. A reference that
+// resolves to no item, or to several, is still a 200 preview (the user is
+// typing): no targets, and a warning saying what execute would answer.
+func (e *Engine) Preview(ctx context.Context, owner string, req Request) (intent.Preview, error) {
+	now := e.Now()
+	in, warnings, err := e.intentOf(req, now)
 	if err != nil {
 		return intent.Preview{}, err
 	}
-	return intent.NewPreview(in, warnings, e.UndoEnabled), nil
+	var targets []intent.Target
+	if !in.Creates() {
+		p, err := e.plan(ctx, owner, in, now)
+		var ae *apperr.Error
+		switch {
+		case err == nil:
+			targets = p.targets
+		case errors.As(err, &ae) && (ae.Code == apperr.NotFound || ae.Code == apperr.Conflict):
+			warnings = append(warnings, ae.Message)
+		default:
+			return intent.Preview{}, err
+		}
+	}
+	return intent.NewPreview(in, targets, warnings, e.UndoEnabled), nil
 }
 
 // intentOf turns a request into a valid, normalised intent.
@@ -178,7 +195,7 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 		return reject(in.Type, err)
 	}
 	if in.Risky() && req.ConfirmationToken == "" {
-		return e.askConfirmation(ctx, owner, in, p.summary, entry, start, "")
+		return e.askConfirmation(ctx, owner, in, p, entry, start, "")
 	}
 
 	entry.Type, entry.Outcome = in.Type, OutcomeExecuted
@@ -200,7 +217,7 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 	entry.LatencyMS = e.Now().Sub(start).Milliseconds()
 	c := Commit{Effect: p.effect, Record: rec, Audit: entry, Now: start}
 	if in.Risky() {
-		c.Confirm = &Confirmation{Token: req.ConfirmationToken, Fingerprint: in.Fingerprint()}
+		c.Confirm = &Confirmation{Token: req.ConfirmationToken, Fingerprint: in.Fingerprint(), Targets: p.targets}
 	}
 	err = e.commit(ctx, owner, c)
 	var dup *DuplicateError
@@ -218,8 +235,12 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 		if errors.Is(err, ErrEffectConflict) {
 			return reject(in.Type, apperr.New(apperr.Conflict, "the %s changed while this ran; preview again", p.kind))
 		}
-		return e.askConfirmation(ctx, owner, in, p.summary, entry, start,
-			"the confirmation token is unknown, used, expired or for another intent; ")
+		why := "the confirmation token is unknown, used, expired or for another intent"
+		var ce *ConfirmationError
+		if errors.As(err, &ce) {
+			why = ce.Why
+		}
+		return e.askConfirmation(ctx, owner, in, p, entry, start, why+"; nothing was changed. ")
 	default:
 		return Response{}, err
 	}
@@ -305,10 +326,11 @@ func (e *Engine) replay(ctx context.Context, owner string, ex Execution, fp stri
 	return Response{Status: ex.Status, Body: ex.Body, Replayed: true}, nil
 }
 
-// askConfirmation issues a single-use token bound to the caller and the
-// intent, and answers 428. The idempotency key stays unused.
-func (e *Engine) askConfirmation(ctx context.Context, owner string, in intent.Intent, summary string, entry AuditEntry, start time.Time, why string) (Response, error) {
-	c := Confirmation{Token: crand.Text(), Fingerprint: in.Fingerprint(), Summary: summary,
+// askConfirmation issues a single-use token bound to the caller, the
+// intent and the items p resolved (their ids and versions), and answers
+// 428 naming those items. The idempotency key stays unused.
+func (e *Engine) askConfirmation(ctx context.Context, owner string, in intent.Intent, p plan, entry AuditEntry, start time.Time, why string) (Response, error) {
+	c := Confirmation{Token: crand.Text(), Fingerprint: in.Fingerprint(), Summary: p.summary, Targets: p.targets,
 		ExpiresAt: start.Add(ConfirmationWindow).UTC()}
 	entry.Type, entry.Outcome, entry.Status = in.Type, OutcomeConfirmationRequired, http.StatusPreconditionRequired
 	entry.LatencyMS = e.Now().Sub(start).Milliseconds()
@@ -318,7 +340,7 @@ func (e *Engine) askConfirmation(ctx context.Context, owner string, in intent.In
 	return Response{}, &apperr.Error{Code: apperr.ConfirmationRequired,
 		Message: why + "this is a risky intent: execute it again with confirmation_token to go ahead",
 		Extra: map[string]any{"confirmation": map[string]any{
-			"token": c.Token, "expires_at": c.ExpiresAt, "summary": c.Summary}}}
+			"token": c.Token, "expires_at": c.ExpiresAt, "summary": c.Summary, "targets": c.Targets}}}
 }
 
 // Log returns the caller's audit trail, newest first.

@@ -224,3 +224,8 @@ func TestReferenceResolution(t *testing.T) {
 		t.Errorf("completed task = %s", r.Body)
 	}
 }
+
+func TestConfirmationConfirmsTheItemShown(t *testing.T) {
+	e, _, store := newEngine(t, dynamotest.New(t))
+	executetest.RunConfirmationBinding(t, e, store)
+}

@@ -14,13 +14,13 @@ import (
 // Handler serves ExecuteIntentFunction's routes.
 func Handler(e *Engine, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /intents/preview", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, _ httpapi.Identity) {
+	mux.Handle("POST /intents/preview", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		var req Request
 		if err := httpapi.DecodeJSON(r, &req); err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		p, err := e.Preview(req)
+		p, err := e.Preview(r.Context(), id.UserID, req)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return

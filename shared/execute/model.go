@@ -3,6 +3,7 @@ package execute
 import (
 	"time"
 
+	"github.com/lucian-app/phase12/shared/intent"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
 
@@ -78,11 +79,14 @@ type Effect struct {
 	DeleteGoal  *tasks.Goal
 }
 
-// Confirmation is a pending confirmation of a risky intent.
+// Confirmation is a pending confirmation of a risky intent, bound to the
+// caller (by its key), the intent (Fingerprint) and the very items the
+// user was shown (Targets, versions included).
 type Confirmation struct {
 	Token       string
 	Fingerprint string
 	Summary     string
+	Targets     []intent.Target
 	ExpiresAt   time.Time
 }
 
@@ -92,7 +96,8 @@ type Commit struct {
 	Record Execution
 	Audit  AuditEntry
 	// Confirm, when set, is consumed in the same transaction: it must exist,
-	// match the intent's fingerprint and be unexpired.
+	// be unexpired and match the intent's fingerprint and its targets as
+	// resolved now.
 	Confirm *Confirmation
 	Now     time.Time
 }

@@ -18,6 +18,9 @@ type plan struct {
 	result  any
 	created *Created
 	summary string
+	// targets are the existing items the intent acts on, as resolved: a
+	// preview shows them, a confirmation is bound to them.
+	targets []intent.Target
 }
 
 func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now time.Time) (plan, error) {
@@ -67,7 +70,7 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 			return plan{}, err
 		}
 		return plan{kind: "task", effect: Effect{ReplaceTask: &next, PrevVersion: t.Version},
-			result: map[string]any{"task": next}}, nil
+			result: map[string]any{"task": next}, targets: []intent.Target{taskTarget(t)}}, nil
 	case intent.DeleteTask:
 		t, err := e.resolveTask(ctx, owner, in.TaskRef, false)
 		if err != nil {
@@ -75,7 +78,7 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 		}
 		return plan{kind: "task", effect: Effect{DeleteTask: &t},
 			result:  map[string]any{"deleted": map[string]string{"type": "task", "id": t.ID}},
-			summary: fmt.Sprintf("Delete task %q (%s)", t.Title, t.ID)}, nil
+			summary: fmt.Sprintf("Delete task %q (%s)", t.Title, t.ID), targets: []intent.Target{taskTarget(t)}}, nil
 	case intent.DeleteGoal:
 		g, err := e.resolveGoal(ctx, owner, in.GoalRef)
 		if err != nil {
@@ -83,9 +86,14 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 		}
 		return plan{kind: "goal", effect: Effect{DeleteGoal: &g},
 			result:  map[string]any{"deleted": map[string]string{"type": "goal", "id": g.ID}},
-			summary: fmt.Sprintf("Delete goal %q (%s)", g.Title, g.ID)}, nil
+			summary: fmt.Sprintf("Delete goal %q (%s)", g.Title, g.ID),
+			targets: []intent.Target{{Type: "goal", ID: g.ID, Title: g.Title, Version: g.Version}}}, nil
 	}
 	return plan{}, apperr.Field("intent.type", "unknown intent type %q", in.Type)
+}
+
+func taskTarget(t tasks.Task) intent.Target {
+	return intent.Target{Type: "task", ID: t.ID, Title: t.Title, Version: t.Version}
 }
 
 // candidate is one item a reference could mean, as a 409 lists them.

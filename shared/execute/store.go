@@ -32,6 +32,15 @@ type DuplicateError struct{ Existing Execution }
 
 func (e *DuplicateError) Error() string { return "execution exists for this idempotency key" }
 
+// ConfirmationError is a commit refused because its confirmation token
+// does not confirm this execution; Why says so in words for the new 428.
+type ConfirmationError struct{ Why string }
+
+func (e *ConfirmationError) Error() string { return "confirmation refused: " + e.Why }
+
+// Is makes every ConfirmationError an ErrConfirmationInvalid.
+func (e *ConfirmationError) Is(target error) bool { return target == ErrConfirmationInvalid }
+
 // Commit failures other than a duplicate.
 var (
 	ErrEffectConflict      = errors.New("the item changed since it was resolved")

@@ -270,6 +270,26 @@ func describeDate(s, layout string) string {
 	return s
 }
 
+// Target is an existing item an intent acts on, as it was when the
+// intent's reference was resolved: what a preview shows and what a
+// confirmation confirms.
+type Target struct {
+	Type    string `json:"type"` // "task" or "goal"
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Version int    `json:"version"`
+}
+
+// TargetsKey is the identity of a list of targets, versions included: a
+// confirmation holds only for the very items it was given for.
+func TargetsKey(ts []Target) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = fmt.Sprintf("%s:%s:%d", t.Type, t.ID, t.Version)
+	}
+	return strings.Join(parts, "|")
+}
+
 // Preview is what the user is shown before anything runs.
 type Preview struct {
 	Intent               Intent   `json:"intent"`
@@ -278,6 +298,9 @@ type Preview struct {
 	RequiresConfirmation bool     `json:"requires_confirmation"`
 	Undoable             bool     `json:"undoable"`
 	Warnings             []string `json:"warnings"`
+	// Targets are the existing items the intent would act on, resolved
+	// now (empty for a creation).
+	Targets []Target `json:"targets"`
 }
 
 // Risk levels shown in a preview.
@@ -286,9 +309,10 @@ const (
 	RiskRisky = "risky"
 )
 
-// NewPreview builds the preview of i. undoEnabled reflects configuration:
-// promising an undo that the server will refuse would be worse than none.
-func NewPreview(i Intent, warnings []string, undoEnabled bool) Preview {
+// NewPreview builds the preview of i acting on targets. undoEnabled
+// reflects configuration: promising an undo that the server will refuse
+// would be worse than none.
+func NewPreview(i Intent, targets []Target, warnings []string, undoEnabled bool) Preview {
 	n := i.Normalize()
 	p := Preview{
 		Intent:               n,
@@ -297,6 +321,7 @@ func NewPreview(i Intent, warnings []string, undoEnabled bool) Preview {
 		RequiresConfirmation: n.Risky(),
 		Undoable:             undoEnabled && n.Undoable(),
 		Warnings:             append([]string{}, warnings...),
+		Targets:              append([]Target{}, targets...),
 	}
 	if n.Risky() {
 		p.Risk = RiskRisky

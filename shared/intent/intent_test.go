@@ -230,26 +230,29 @@ func TestNewPreview(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       Intent
+		targets  []Target
 		warnings []string
 		undo     bool
 		want     Preview
 	}{
-		{"create with undo", Intent{Type: CreateTask, Title: " x "}, nil, true, Preview{
+		{"create with undo", Intent{Type: CreateTask, Title: " x "}, nil, nil, true, Preview{
 			Intent: Intent{Type: CreateTask, Title: "x", Priority: 4}, Summary: `Create task "x"`,
-			Risk: "safe", Undoable: true, Warnings: []string{}}},
-		{"create without undo", Intent{Type: CreateGoal, Title: "g"}, []string{"w"}, false, Preview{
+			Risk: "safe", Undoable: true, Warnings: []string{}, Targets: []Target{}}},
+		{"create without undo", Intent{Type: CreateGoal, Title: "g"}, nil, []string{"w"}, false, Preview{
 			Intent: Intent{Type: CreateGoal, Title: "g"}, Summary: `Create goal "g"`,
-			Risk: "safe", Warnings: []string{"w"}}},
-		{"delete is risky", Intent{Type: DeleteTask, TaskRef: "old"}, nil, true, Preview{
-			Intent: Intent{Type: DeleteTask, TaskRef: "old"}, Summary: `Delete task matching "old"`,
-			Risk: "risky", RequiresConfirmation: true, Warnings: []string{}}},
-		{"complete is safe and not undoable", Intent{Type: CompleteTask, TaskRef: "a"}, []string{}, true, Preview{
+			Risk: "safe", Warnings: []string{"w"}, Targets: []Target{}}},
+		{"delete is risky and names its target", Intent{Type: DeleteTask, TaskRef: "old"},
+			[]Target{{Type: "task", ID: "t1", Title: "old draft", Version: 3}}, nil, true, Preview{
+				Intent: Intent{Type: DeleteTask, TaskRef: "old"}, Summary: `Delete task matching "old"`,
+				Risk: "risky", RequiresConfirmation: true, Warnings: []string{},
+				Targets: []Target{{Type: "task", ID: "t1", Title: "old draft", Version: 3}}}},
+		{"complete is safe and not undoable", Intent{Type: CompleteTask, TaskRef: "a"}, nil, []string{}, true, Preview{
 			Intent: Intent{Type: CompleteTask, TaskRef: "a"}, Summary: `Complete task matching "a"`,
-			Risk: "safe", Warnings: []string{}}},
+			Risk: "safe", Warnings: []string{}, Targets: []Target{}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := NewPreview(tt.in, tt.warnings, tt.undo)
+			got := NewPreview(tt.in, tt.targets, tt.warnings, tt.undo)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("NewPreview() = %+v, want %+v", got, tt.want)
 			}
@@ -258,11 +261,11 @@ func TestNewPreview(t *testing.T) {
 }
 
 func TestPreviewJSON(t *testing.T) {
-	b, err := json.Marshal(NewPreview(Intent{Type: DeleteGoal, GoalRef: "g"}, nil, true))
+	b, err := json.Marshal(NewPreview(Intent{Type: DeleteGoal, GoalRef: "g"}, []Target{{Type: "goal", ID: "g1", Title: "g", Version: 1}}, nil, true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"intent":{"type":"delete_goal","goal_ref":"g"},"summary":"Delete goal matching \"g\"","risk":"risky","requires_confirmation":true,"undoable":false,"warnings":[]}`
+	want := `{"intent":{"type":"delete_goal","goal_ref":"g"},"summary":"Delete goal matching \"g\"","risk":"risky","requires_confirmation":true,"undoable":false,"warnings":[],"targets":[{"type":"goal","id":"g1","title":"g","version":1}]}`
 	if string(b) != want {
 		t.Errorf("JSON\n got %s\nwant %s", b, want)
 	}
@@ -270,9 +273,27 @@ func TestPreviewJSON(t *testing.T) {
 
 func TestPreviewCopiesWarnings(t *testing.T) {
 	w := []string{"a"}
-	p := NewPreview(Intent{Type: CreateTask, Title: "x"}, w, true)
+	p := NewPreview(Intent{Type: CreateTask, Title: "x"}, nil, w, true)
 	w[0] = "changed"
 	if p.Warnings[0] != "a" {
 		t.Errorf("preview shares the caller's warnings slice")
+	}
+}
+
+func TestTargetsKeyNamesItemsAndVersions(t *testing.T) {
+	a := []Target{{Type: "task", ID: "t1", Title: "report", Version: 1}}
+	for _, other := range [][]Target{
+		{{Type: "task", ID: "t2", Title: "report", Version: 1}},
+		{{Type: "task", ID: "t1", Title: "report", Version: 2}},
+		{{Type: "goal", ID: "t1", Title: "report", Version: 1}},
+		nil,
+	} {
+		if TargetsKey(a) == TargetsKey(other) {
+			t.Errorf("TargetsKey(%v) = TargetsKey(%v) = %q, want them apart", a, other, TargetsKey(a))
+		}
+	}
+	renamed := []Target{{Type: "task", ID: "t1", Title: "renamed", Version: 1}}
+	if TargetsKey(a) != TargetsKey(renamed) {
+		t.Errorf("the title is shown, not part of the identity (a rename bumps the version)")
 	}
 }

@@ -118,6 +118,12 @@ func TestTwinsOfEveryIntentTypeOnDynamoDBLocal(t *testing.T) {
 		wire.Calls("TransactWriteItems"), wire.Conflicts.Calls("TransactWriteItems"))
 }
 
+func TestConfirmationConfirmsTheItemShownOnDynamoDBLocal(t *testing.T) {
+	db, table := newDynamo(t)
+	store := appstore.New(db, table)
+	executetest.RunConfirmationBinding(t, undotest.New(t, store).Engine, store)
+}
+
 func TestUndoOnDynamoDBLocal(t *testing.T) {
 	undotest.RunOutcomes(t, func() *appstore.Store {
 		db, table := newDynamo(t)
