@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -107,24 +106,4 @@ func invokeHTTP(t *testing.T, fn *harness.Emulator, e events.APIGatewayV2HTTPReq
 		t.Fatalf("body %q: %v", resp.Body, err)
 	}
 	return resp.StatusCode, body, resp
-}
-
-// countItems counts the items of one partition in a DynamoDB Local table.
-func countItems(t *testing.T, table, pk string) int {
-	t.Helper()
-	ctx := context.Background()
-	cfg, err := backends.DynamoConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := dynamodb.NewFromConfig(cfg).Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(table),
-		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		Select:                    types.SelectCount,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(out.Count)
 }
