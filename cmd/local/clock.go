@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/httpapi"
 )
 
 // clockPath reads and moves the runner's clock.
@@ -90,11 +93,19 @@ func (rn *runner) serveClock(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPost:
 		var in clockBody
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<10))
-		if err == nil {
-			err = json.Unmarshal(b, &in)
-		}
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"message": `body must be {"now": "<RFC 3339 time>"}`})
+			return
+		}
+		// The functions' strict decoding (duplicate and case-variant keys refused), so
+		// {"Now": ...} is not read as "now" here either.
+		if err := httpapi.Unmarshal(b, &in); err != nil {
+			msg := `body must be {"now": "<RFC 3339 time>"}`
+			var e *apperr.Error
+			if errors.As(err, &e) {
+				msg += ": " + e.Message
+			}
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": msg})
 			return
 		}
 		t, err := time.Parse(time.RFC3339, in.Now)

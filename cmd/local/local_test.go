@@ -76,6 +76,8 @@ func TestClockRoute(t *testing.T) {
 		{"not back", "POST", `{"now":"2026-11-29T00:00:00Z"}`, 409, "the clock only moves forward"},
 		{"not a time", "POST", `{"now":"monday"}`, 400, "now: not an RFC 3339 time"},
 		{"not JSON", "POST", `now=monday`, 400, `body must be {"now": "<RFC 3339 time>"}`},
+		{"keys are case-sensitive", "POST", `{"Now":"2026-12-01T06:00:00Z"}`, 400, `body must be {"now": "<RFC 3339 time>"}: body: key "Now" differs only in case from "now"`},
+		{"keys are given once", "POST", `{"now":"2026-11-29T00:00:00Z","now":"2026-12-01T06:00:00Z"}`, 400, `body must be {"now": "<RFC 3339 time>"}: body: duplicate key "now"`},
 		{"other methods", "DELETE", "", 405, "Method Not Allowed"},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -42,10 +43,11 @@ func tooLarge() error {
 	return apperr.New(apperr.PayloadTooLarge, "body: larger than %d bytes", MaxBodyBytes)
 }
 
-// DecodeJSON reads the body into dst. Unknown fields are ignored; a wrong
-// type, invalid JSON, a body that is not one JSON object, an empty body,
-// invalid UTF-8 and an oversized body are refused with a message naming
-// the problem (and the field, where there is one).
+// DecodeJSON reads the body into dst. Unknown fields are ignored; a
+// duplicate key (at any depth), a key that differs from a field's name only
+// in case, a wrong type, invalid JSON, a body that is not one JSON object,
+// an empty body, invalid UTF-8 and an oversized body are refused with a
+// message naming the problem (and the key or field, where there is one).
 func DecodeJSON(r *http.Request, dst any) error {
 	b, err := ReadBody(r)
 	if err != nil {
@@ -65,12 +67,24 @@ func Unmarshal(b []byte, dst any) error {
 	if first := bytes.TrimLeft(b, " \t\r\n"); first[0] != '{' {
 		return apperr.New(apperr.InvalidRequest, "body: must be a JSON object")
 	}
+	// The keys first (see keys.go); a body the walk cannot read is the decode's to
+	// refuse, with its own message.
+	walkErr := checkKeys(b, reflect.TypeOf(dst))
+	var refused keyError
+	if errors.As(walkErr, &refused) {
+		return refused.err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return apperr.New(apperr.InvalidRequest, "body: unexpected data after the JSON object")
+	}
+	if walkErr != nil {
+		// Never reached with encoding/json's grammar; should the two ever disagree, the
+		// body's keys went unchecked, so it is refused rather than trusted.
+		return apperr.New(apperr.InvalidRequest, "body: could not be read as one JSON object")
 	}
 	return nil
 }
