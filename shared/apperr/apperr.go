@@ -23,6 +23,10 @@ const (
 	UndoDisabled          Code = "undo_disabled"
 	DependencyUnavailable Code = "dependency_unavailable"
 	Internal              Code = "internal"
+	// RateLimited (DESIGN §7): a caller went over a per-caller limit. The
+	// handler that refuses sets Retry-After, since only it knows when the
+	// limit resets.
+	RateLimited Code = "rate_limited"
 )
 
 // Error is an error a client is meant to see. Message is safe to show;

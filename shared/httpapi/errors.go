@@ -22,6 +22,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.ConfirmationRequired:  http.StatusPreconditionRequired,
 	apperr.UndoDisabled:          http.StatusForbidden,
 	apperr.DependencyUnavailable: http.StatusServiceUnavailable,
+	apperr.RateLimited:           http.StatusTooManyRequests,
 	apperr.Internal:              http.StatusInternalServerError,
 }
 
