@@ -27,6 +27,9 @@ const (
 	// handler that refuses sets Retry-After, since only it knows when the
 	// limit resets.
 	RateLimited Code = "rate_limited"
+	// QuotaExceeded (DESIGN §7): creating past a per-user limit (open
+	// tasks, goals); the message names the limit.
+	QuotaExceeded Code = "quota_exceeded"
 )
 
 // Error is an error a client is meant to see. Message is safe to show;

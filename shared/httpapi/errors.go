@@ -23,6 +23,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.UndoDisabled:          http.StatusForbidden,
 	apperr.DependencyUnavailable: http.StatusServiceUnavailable,
 	apperr.RateLimited:           http.StatusTooManyRequests,
+	apperr.QuotaExceeded:         http.StatusConflict,
 	apperr.Internal:              http.StatusInternalServerError,
 }
 

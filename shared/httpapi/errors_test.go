@@ -17,6 +17,7 @@ func TestStatusTable(t *testing.T) {
 		apperr.Forbidden: 403, apperr.NotFound: 404, apperr.Conflict: 409, apperr.UndoExpired: 410,
 		apperr.PayloadTooLarge: 413, apperr.IdempotencyKeyReused: 422, apperr.ConfirmationRequired: 428,
 		apperr.UndoDisabled: 403, apperr.DependencyUnavailable: 503, apperr.Internal: 500,
+		apperr.RateLimited: 429, apperr.QuotaExceeded: 409,
 	}
 	for code, status := range want {
 		if got := Status(code); got != status {
