@@ -37,8 +37,9 @@
 // applies to SNS only.
 //
 // Identity, in local mode only: X-Dev-User becomes the authorizer's sub
-// claim and X-Dev-Groups (comma-separated) its cognito:groups, flattened as
-// API Gateway flattens it ("[ops admin]"). Without X-Dev-User the request
+// claim and X-Dev-Groups (comma-separated) the groups claim the function reads
+// (GROUPS_CLAIM, default cognito:groups), flattened as API Gateway flattens an
+// array claim ("[ops admin]"). Without X-Dev-User the request
 // carries no claims, as a request without a token would not reach the
 // function at all in AWS; the handler answers 401. The deployed API has a
 // JWT authorizer and ignores these headers. A browser cannot add headers, so

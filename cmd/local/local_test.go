@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/lucian-app/phase12/shared/wiring"
 )
 
@@ -173,5 +175,60 @@ func TestSchedulesCanBeTurnedOff(t *testing.T) {
 	printBanner(&out, "template.yaml", "http://127.0.0.1:3000", rn, b, false)
 	if s := out.String(); !strings.Contains(s, "Schedules: off (LOCAL_SCHEDULES=off)") || !strings.Contains(s, "-> BurnRateCheckFunction") {
 		t.Errorf("banner with schedules off:\n%s\nwant \"Schedules: off (LOCAL_SCHEDULES=off)\" and the schedules listed", s)
+	}
+}
+
+// TestDevGroupsArriveUnderTheConfiguredClaim: X-Dev-Groups becomes the claim the function
+// reads its groups from (GROUPS_CLAIM, default cognito:groups), flattened as API Gateway
+// flattens an array claim, and no other claim.
+func TestDevGroupsArriveUnderTheConfiguredClaim(t *testing.T) {
+	builders := testBuilders(&jobCalls{})
+	builders["EchoFunction"] = func(wiring.Deps) (any, error) {
+		return func(_ context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+			var claims map[string]string
+			if a := ev.RequestContext.Authorizer; a != nil && a.JWT != nil {
+				claims = a.JWT.Claims
+			}
+			b, err := json.Marshal(claims)
+			return events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: string(b)}, err
+		}, nil
+	}
+	tests := []struct {
+		name, groupsClaim string
+		header            map[string]string
+		want              string
+	}{
+		{"the default claim", "", map[string]string{"X-Dev-User": "alice", "X-Dev-Groups": "ops, admin"}, `{"cognito:groups":"[ops admin]","sub":"alice"}`},
+		{"a configured claim", "groups", map[string]string{"X-Dev-User": "alice", "X-Dev-Groups": "ops, admin"}, `{"groups":"[ops admin]","sub":"alice"}`},
+		{"a configured claim with a URL for a name", "https://example.com/roles", map[string]string{"X-Dev-User": "alice", "X-Dev-Groups": "ops"}, `{"https://example.com/roles":"[ops]","sub":"alice"}`},
+		{"no groups: no claim", "groups", map[string]string{"X-Dev-User": "alice"}, `{"sub":"alice"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rn, _ := newTestRunner(t, testTemplate, builders, func(k string) string {
+				if k == wiring.EnvGroupsClaim {
+					return tt.groupsClaim
+				}
+				return ""
+			}, nil)
+			if got := do(rn, "GET", "/echo/1", nil, tt.header); got.status != 200 || got.body != tt.want {
+				t.Errorf("claims: %d %s, want %s", got.status, got.body, tt.want)
+			}
+		})
+	}
+
+	// The real ops function, configured the same way, lets the X-Dev-Groups member in.
+	tmpl := projectTemplate(t)
+	b, err := memoryBackends(context.Background(), tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{wiring.EnvGroupsClaim: "groups"}
+	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(k string) string { return env[k] }, logOut: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := do(rn, "GET", "/ops/alerts", nil, map[string]string{"X-Dev-User": "alice", "X-Dev-Groups": "ops"}); got.status != 200 {
+		t.Errorf("GET /ops/alerts with GROUPS_CLAIM=groups and X-Dev-Groups ops: %d %s, want 200", got.status, got.body)
 	}
 }

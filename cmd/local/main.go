@@ -195,7 +195,7 @@ func printBanner(w io.Writer, templatePath, baseURL string, rn *runner, b *backe
 	if b.recorder != nil {
 		fmt.Fprintf(w, "Published SNS messages: GET %s/_local/sns/messages\n", baseURL)
 	}
-	fmt.Fprintln(w, "Identity: X-Dev-User (sub) and X-Dev-Groups (comma-separated cognito:groups)")
+	fmt.Fprintln(w, "Identity: X-Dev-User (sub) and X-Dev-Groups (comma-separated; the GROUPS_CLAIM claim, default cognito:groups)")
 	if rn.identity.user != "" {
 		fmt.Fprintf(w, "  requests without X-Dev-User act as %q (groups %q): LOCAL_DEV_USER, LOCAL_DEV_GROUPS\n", rn.identity.user, rn.identity.groups)
 	}

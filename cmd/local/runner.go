@@ -67,6 +67,9 @@ type function struct {
 	timeout time.Duration
 	arn     string
 	log     *slog.Logger
+	// groupsClaim is where X-Dev-Groups goes among the claims: the claim the function
+	// reads its groups from (GROUPS_CLAIM, as wiring reads it).
+	groupsClaim string
 }
 
 // scheduled is one enabled Schedule or ScheduleV2 event.
@@ -161,6 +164,8 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 			timeout: spec.Timeout,
 			arn:     fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", localRegion, localAccount, id),
 			log:     log,
+
+			groupsClaim: wiring.ClaimsConfig(env).GroupsClaim,
 		}
 		rn.functions[id] = fn
 		for _, r := range spec.Routes {

@@ -74,7 +74,7 @@ func (rn *runner) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fn := rn.functions[rn.routeFunc[m.Route.Key()]]
-	ev, err := apigw.NewEvent(r, m, apigw.Options{RequestID: reqID, Time: rn.now(), Claims: rn.identity.claims(r)})
+	ev, err := apigw.NewEvent(r, m, apigw.Options{RequestID: reqID, Time: rn.now(), Claims: rn.identity.claims(r, fn.groupsClaim)})
 	if err != nil {
 		gatewayError(http.StatusBadRequest, "Bad Request")
 		return
@@ -117,17 +117,18 @@ type devIdentity struct {
 }
 
 // claims are the authorizer claims of r: its X-Dev-User and X-Dev-Groups,
-// else the default identity, else none (no token: no claims). The default
-// applies only to requests without an Origin or from the runner's own
-// origin, so a web page elsewhere cannot post forms as that user.
-func (d devIdentity) claims(r *http.Request) map[string]string {
+// else the default identity, else none (no token: no claims); the groups go
+// under groupsClaim. The default applies only to requests without an Origin
+// or from the runner's own origin, so a web page elsewhere cannot post forms
+// as that user.
+func (d devIdentity) claims(r *http.Request, groupsClaim string) map[string]string {
 	if strings.TrimSpace(r.Header.Get(headerDevUser)) != "" || d.user == "" || !sameOrigin(r) {
-		return devClaims(r.Header)
+		return devClaims(r.Header, groupsClaim)
 	}
 	h := http.Header{}
 	h.Set(headerDevUser, d.user)
 	h.Set(headerDevGroups, d.groups)
-	return devClaims(h)
+	return devClaims(h, groupsClaim)
 }
 
 // sameOrigin reports a request without an Origin (navigation, curl) or from
@@ -142,8 +143,8 @@ func sameOrigin(r *http.Request) bool {
 }
 
 // devClaims turns the local identity headers into authorizer claims, nil
-// without X-Dev-User (no token: no claims).
-func devClaims(h http.Header) map[string]string {
+// without X-Dev-User (no token: no claims), the groups under groupsClaim.
+func devClaims(h http.Header, groupsClaim string) map[string]string {
 	user := strings.TrimSpace(h.Get(headerDevUser))
 	if user == "" {
 		return nil
@@ -157,7 +158,7 @@ func devClaims(h http.Header) map[string]string {
 	}
 	if len(groups) > 0 {
 		// API Gateway flattens an array claim to "[a b]".
-		claims["cognito:groups"] = "[" + strings.Join(groups, " ") + "]"
+		claims[groupsClaim] = "[" + strings.Join(groups, " ") + "]"
 	}
 	return claims
 }

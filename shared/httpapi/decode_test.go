@@ -71,23 +71,3 @@ func TestDecodeJSONRefusesLargeDeclaredLength(t *testing.T) {
 		t.Errorf("code = %q, want payload_too_large", code)
 	}
 }
-
-func TestParseGroups(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-	}{
-		{"", nil},
-		{"[ops]", []string{"ops"}},
-		{"[ops admin]", []string{"ops", "admin"}},
-		{`["ops","admin"]`, []string{"ops", "admin"}},
-		{"ops,admin", []string{"ops", "admin"}},
-		{"ops", []string{"ops"}},
-	}
-	for _, tt := range tests {
-		got := ParseGroups(tt.in)
-		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("ParseGroups(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 
@@ -23,8 +26,39 @@ func (id Identity) InGroup(group string) bool { return slices.Contains(id.Groups
 // OpsGroup is the group that may use the ops routes.
 const OpsGroup = "ops"
 
+// DefaultGroupsClaim is the claim that holds the caller's groups unless configured
+// otherwise: Cognito's.
+const DefaultGroupsClaim = "cognito:groups"
+
+// Claims says where in the JWT authorizer's claims the identity is. It is configuration,
+// read once when a function is wired (GROUPS_CLAIM, see shared/wiring) and carried to
+// IdentityOf in the request's context by Wrap, so the domain handlers that call WithUser and
+// WithGroup need not know it.
+type Claims struct {
+	// GroupsClaim names the claim holding the groups; empty is DefaultGroupsClaim. No other
+	// claim is ever read instead: a token without it has no groups.
+	GroupsClaim string
+}
+
+type claimsKey struct{}
+
+// Wrap makes c the claims configuration of every request h serves.
+func (c Claims) Wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), claimsKey{}, c)))
+	})
+}
+
+func (c Claims) groupsClaim() string {
+	if c.GroupsClaim == "" {
+		return DefaultGroupsClaim
+	}
+	return c.GroupsClaim
+}
+
 // IdentityOf reads the caller from the authorizer claims in the API Gateway
-// request context, and from nowhere else: not the body, not a header.
+// request context, and from nowhere else: not the body, not a header. The groups
+// come from the configured claim only (Claims; DefaultGroupsClaim outside Wrap).
 func IdentityOf(r *http.Request) (Identity, bool) {
 	rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context())
 	if !ok || rc.Authorizer == nil || rc.Authorizer.JWT == nil {
@@ -35,27 +69,80 @@ func IdentityOf(r *http.Request) (Identity, bool) {
 	if sub == "" {
 		return Identity{}, false
 	}
-	groups := claims["cognito:groups"]
-	if groups == "" {
-		groups = claims["groups"]
-	}
-	return Identity{UserID: sub, Groups: ParseGroups(groups)}, true
+	config, _ := r.Context().Value(claimsKey{}).(Claims)
+	return Identity{UserID: sub, Groups: ParseGroups(claims[config.groupsClaim()])}, true
 }
 
-// ParseGroups reads a groups claim as API Gateway flattens it: an array
-// claim arrives as "[ops admin]", some issuers send a JSON array or a
-// comma-separated string.
+// ParseGroups reads a groups claim strictly, in one of the forms a list reaches a function,
+// and answers no groups for anything else, never a guess:
+//
+//   - "[ops admin]": how an API Gateway HTTP API JWT authorizer hands an array claim to the
+//     integration (requestContext.authorizer.jwt.claims is a map of strings; an array is
+//     flattened to its elements between brackets, separated by single spaces; Cognito's
+//     cognito:groups is always an array, so it arrives as "[ops]" even for one group);
+//   - `["ops","admin"]`: a JSON array of strings (what an issuer or gateway that keeps
+//     claims as JSON sends);
+//   - "ops": a string claim, which API Gateway passes through unchanged: one group.
+//
+// Every name must be non-empty and free of spaces, control characters, brackets, quotes
+// and commas, so "ops,admin", "[ops, admin]", "[ops \"admin\"]", nested arrays and arrays
+// holding numbers or null all yield no groups (and so a 403 on the ops routes).
 func ParseGroups(s string) []string {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	switch {
+	case s == "":
+		return nil
+	case json.Valid([]byte(s)):
+		// Only an array of names; "null", a string, an object or a nested array is nothing.
+		var raw []json.RawMessage
+		if !strings.HasPrefix(strings.TrimLeft(s, " \t\r\n"), "[") || json.Unmarshal([]byte(s), &raw) != nil {
+			return nil
+		}
+		groups := make([]string, 0, len(raw))
+		for _, r := range raw {
+			var name string
+			if bytes.TrimSpace(r)[0] != '"' || json.Unmarshal(r, &name) != nil || !validGroupName(name) {
+				return nil
+			}
+			groups = append(groups, name)
+		}
+		return nilIfEmpty(groups)
+	case strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"):
+		inner := s[1 : len(s)-1]
+		if inner == "" {
+			return nil
+		}
+		groups := strings.Split(inner, " ")
+		for _, g := range groups {
+			if !validGroupName(g) {
+				return nil
+			}
+		}
+		return groups
+	case validGroupName(s):
+		return []string{s}
+	}
+	return nil
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
 		return nil
 	}
-	var list []string
-	if json.Unmarshal([]byte(s), &list) == nil {
-		return list
+	return s
+}
+
+// validGroupName: Cognito's group names have no white space; brackets, quotes and commas
+// are what the list forms are made of, so a name holding one is a malformed list.
+func validGroupName(name string) bool {
+	if name == "" {
+		return false
 	}
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '"' })
+	for _, r := range name {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`[]",`, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // WithUser answers 401 unless the request carries an identity.

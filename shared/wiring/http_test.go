@@ -103,3 +103,31 @@ func TestEveryWiredBodyRefusesDuplicateAndCaseVariantKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupsClaimIsConfiguration: the wired ops function reads the caller's groups from
+// GROUPS_CLAIM (default cognito:groups) and from no other claim.
+func TestGroupsClaimIsConfiguration(t *testing.T) {
+	env := func(claim string) map[string]string {
+		return map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvGroupsClaim: claim}
+	}
+	tests := []struct {
+		name   string
+		env    map[string]string
+		claims map[string]string
+		want   int
+	}{
+		{"default: cognito:groups", env(""), map[string]string{"sub": "alice", "cognito:groups": "[ops]"}, 200},
+		{"default: groups is not read", env(""), map[string]string{"sub": "alice", "groups": "[ops]"}, 403},
+		{"configured: groups", env("groups"), map[string]string{"sub": "alice", "groups": "[ops]"}, 200},
+		{"configured: cognito:groups is not read", env("groups"), map[string]string{"sub": "alice", "cognito:groups": "[ops]"}, 403},
+		{"configured: a malformed claim is no groups", env("groups"), map[string]string{"sub": "alice", "groups": "[ops, admin]"}, 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := apiCall{method: "GET", route: "/ops/slo", path: "/ops/slo", claims: tt.claims}.do(t, buildHTTP(t, "OpsFunction", tt.env))
+			if resp.StatusCode != tt.want {
+				t.Errorf("GET /ops/slo with claims %v: %d %s, want %d", tt.claims, resp.StatusCode, resp.Body, tt.want)
+			}
+		})
+	}
+}

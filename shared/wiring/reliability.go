@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/alertsns"
@@ -56,7 +55,7 @@ func FlowMetrics(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: d.Now}
-	return httpadapter.NewV2(flowmetrics.Handler(svc, d.Log, d.Now)).ProxyWithContext, nil
+	return httpFunction(d, flowmetrics.Handler(svc, d.Log, d.Now)), nil
 }
 
 // BurnRateCheck builds BurnRateCheckFunction, a scheduled function. The windows end at the
@@ -102,7 +101,7 @@ func Ops(d Deps) (any, error) {
 	}
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
 		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Now: d.Now}
-	return httpadapter.NewV2(ops.Handler(svc, d.Log, d.Now)).ProxyWithContext, nil
+	return httpFunction(d, ops.Handler(svc, d.Log, d.Now)), nil
 }
 
 // observed reports the server flow of one route of h into OpsTable, so the

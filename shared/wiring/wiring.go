@@ -17,6 +17,7 @@ import (
 	"github.com/lucian-app/phase12/shared/appstore"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/execute"
+	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/tasks"
 	"github.com/lucian-app/phase12/shared/topic"
@@ -61,7 +62,28 @@ const (
 	EnvUndoEnabled = "UNDO_ENABLED"
 	// EnvUndoWindowSeconds is how long an undo token is good for (30).
 	EnvUndoWindowSeconds = "UNDO_WINDOW_SECONDS"
+	// EnvGroupsClaim names the JWT claim that holds the caller's groups
+	// (default cognito:groups).
+	EnvGroupsClaim = "GROUPS_CLAIM"
 )
+
+// ClaimsConfig reads where the identity is in the authorizer's claims: GROUPS_CLAIM, or
+// httpapi.DefaultGroupsClaim when it is unset. The local runner reads it too, to put
+// X-Dev-Groups under the same name.
+func ClaimsConfig(getenv func(string) string) httpapi.Claims {
+	name := strings.TrimSpace(getenv(EnvGroupsClaim))
+	if name == "" {
+		name = httpapi.DefaultGroupsClaim
+	}
+	return httpapi.Claims{GroupsClaim: name}
+}
+
+// httpFunction is the Lambda handler of an HTTP function: h behind API Gateway's payload 2.0
+// adapter, with the claims configuration read here, once, and handed to every request
+// (httpapi.Claims.Wrap). Every HTTP builder ends here, so none can read another claim.
+func httpFunction(d Deps, h http.Handler) any {
+	return httpadapter.NewV2(ClaimsConfig(d.Getenv).Wrap(h)).ProxyWithContext
+}
 
 func required(d Deps, name string) (string, error) {
 	v := d.Getenv(name)
@@ -78,7 +100,7 @@ func Tasks(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &tasks.Service{Repo: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID}
-	return httpadapter.NewV2(tasks.Handler(svc, d.Log)).ProxyWithContext, nil
+	return httpFunction(d, tasks.Handler(svc, d.Log)), nil
 }
 
 // Main is the whole of a function's main: build the deployed
@@ -132,7 +154,7 @@ func ExecuteIntent(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpadapter.NewV2(h).ProxyWithContext, nil
+	return httpFunction(d, h), nil
 }
 
 // Undo builds UndoFunction.
@@ -150,5 +172,5 @@ func Undo(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpadapter.NewV2(h).ProxyWithContext, nil
+	return httpFunction(d, h), nil
 }
