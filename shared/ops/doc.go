@@ -17,5 +17,7 @@
 // the page threshold (from the hour buckets: one bounded Query per flow), the firing alerts
 // with acknowledge buttons (plain form posts; a false positive is one click) and the latest
 // weekly digest. The ack route takes form posts as well as JSON, and answers a form post
-// with a 303 back to the page.
+// with a 303 back to the page. A form is taken only from the page's own origin
+// (Sec-Fetch-Site: same-origin, or a matching Origin), and the page's "acknowledged" notice
+// reads the alert back rather than trusting the ?acked= in its URL.
 package ops

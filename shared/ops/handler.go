@@ -5,9 +5,12 @@ import (
 	"html/template"
 	"log/slog"
 	"mime"
+	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/alert"
@@ -81,13 +84,18 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		var in ackRequest
+		mediaType, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		// curl -d sends JSON labelled as a form; a browser's form body never starts with
 		// "{" (it would be %7B), so such a body is read as the JSON it is.
-		form := isForm(r) && !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
+		form := (mediaType == formURLEncoded && !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))) || mediaType == formMultipart
+		if err := fromOpsPage(r, mediaType, form); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		var in ackRequest
 		switch {
 		case form:
-			if in.Verdict, err = formVerdict(body); err != nil {
+			if in.Verdict, err = formVerdict(mediaType, params, body); err != nil {
 				httpapi.WriteError(w, r, err)
 				return
 			}
@@ -118,8 +126,14 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			httpapi.WriteError(w, r, err)
 			return
 		}
+		// ?acked= is only a hint from the redirect after a form ack, and anyone can write a
+		// link with it: the notice shows what the store says, nothing for an alert that is
+		// unknown or not acknowledged.
 		if acked := r.URL.Query().Get("acked"); acked != "" && len(acked) <= maxIDLength {
-			p.Acked = acked
+			if p.Acked, err = s.Acknowledged(r.Context(), acked); err != nil {
+				httpapi.WriteError(w, r, err)
+				return
+			}
 		}
 		b, err := renderPage(page, p)
 		if err != nil {
@@ -161,17 +175,27 @@ func writeDigest(w http.ResponseWriter, r *http.Request, get func() (digest.Reco
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"digest": rec})
 }
 
-// isForm reports a form post (what an HTML form sends by default).
-func isForm(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "application/x-www-form-urlencoded"
-}
+// The media types of an HTML form's post.
+const (
+	formURLEncoded = "application/x-www-form-urlencoded"
+	formMultipart  = "multipart/form-data"
+)
 
 // formVerdict reads the verdict of a form post; an absent or empty one is no verdict.
-func formVerdict(body []byte) (*string, error) {
-	values, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, apperr.New(apperr.InvalidRequest, "body: not a valid application/x-www-form-urlencoded form")
+func formVerdict(mediaType string, params map[string]string, body []byte) (*string, error) {
+	var values url.Values
+	if mediaType == formMultipart {
+		f, err := multipart.NewReader(bytes.NewReader(body), params["boundary"]).ReadForm(httpapi.MaxBodyBytes)
+		if err != nil {
+			return nil, apperr.New(apperr.InvalidRequest, "body: not a valid multipart/form-data form")
+		}
+		defer func() { _ = f.RemoveAll() }()
+		values = f.Value
+	} else {
+		var err error
+		if values, err = url.ParseQuery(string(body)); err != nil {
+			return nil, apperr.New(apperr.InvalidRequest, "body: not a valid application/x-www-form-urlencoded form")
+		}
 	}
 	if vs := values["verdict"]; len(vs) > 1 {
 		return nil, apperr.Field("verdict", "given %d times; give it once", len(vs))
@@ -181,4 +205,92 @@ func formVerdict(body []byte) (*string, error) {
 		return nil, nil
 	}
 	return &v, nil
+}
+
+// fromOpsPage refuses an ack that a page on another site could have made a browser send.
+// JSON (application/json) needs a CORS preflight from another origin and the bearer token,
+// which a browser never adds by itself, so it is the API and passes. Anything else (a form,
+// text/plain, no body at all) is what a cross-site form or a no-cors fetch can send
+// unasked: it passes with Sec-Fetch-Site: same-origin, or, from a browser too old to send
+// that header, an Origin equal to the API's own. A form with neither header is refused,
+// since every browser sends at least Origin with a form post; another body with neither
+// (curl -X POST, curl -d '{...}') is no browser's and passes.
+func fromOpsPage(r *http.Request, mediaType string, form bool) error {
+	if mediaType == "application/json" {
+		return nil
+	}
+	site, origin := r.Header.Get("Sec-Fetch-Site"), r.Header.Get("Origin")
+	switch {
+	case site != "":
+		if site == "same-origin" {
+			return nil
+		}
+		return apperr.New(apperr.Forbidden, "the ack form must come from the ops page; this post is %q (Sec-Fetch-Site)", clip(site))
+	case origin != "":
+		own := ownOrigin(r)
+		if o, ok := normalOrigin(origin); ok && o == own {
+			return nil
+		}
+		return apperr.New(apperr.Forbidden, "the ack form must come from the ops page at %s; this post comes from %s", own, clip(origin))
+	case form:
+		return apperr.New(apperr.Forbidden, "the ack form must come from the ops page; this post carries neither Sec-Fetch-Site nor Origin, as every browser's would")
+	}
+	return nil
+}
+
+// ownOrigin is the origin the ops page was served from, as API Gateway describes the
+// request: its Host header (the API's domain; host:port locally), X-Forwarded-Proto and
+// X-Forwarded-Port. The page's forms post to relative URLs, so this is their origin too.
+func ownOrigin(r *http.Request) string {
+	host := r.Header.Get("Host")
+	if host == "" {
+		host = r.Host
+	}
+	proto := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")))
+	if proto == "" {
+		proto = "http"
+		if r.TLS != nil {
+			proto = "https"
+		}
+	}
+	if _, _, err := net.SplitHostPort(host); err != nil {
+		if port := strings.TrimSpace(r.Header.Get("X-Forwarded-Port")); port != "" {
+			host = net.JoinHostPort(host, port)
+		}
+	}
+	o, ok := normalOrigin(proto + "://" + host)
+	if !ok {
+		return "(unknown)"
+	}
+	return o
+}
+
+// normalOrigin is an http(s) origin in one spelling: lower-case, without its scheme's
+// default port. "null" and anything with a path, query or credentials is no origin.
+func normalOrigin(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", false
+	}
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	switch {
+	case scheme == "http" && (port == "" || port == "80"), scheme == "https" && (port == "" || port == "443"):
+		port = ""
+	case scheme != "http" && scheme != "https":
+		return "", false
+	}
+	if port != "" {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return scheme + "://" + host, true
+}
+
+// clip keeps a header quoted in a message short.
+func clip(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "..."
+	}
+	return s
 }

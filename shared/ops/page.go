@@ -42,8 +42,9 @@ type PageData struct {
 	Firing   []alert.Alert
 	// Digest is the latest weekly digest, nil before the first.
 	Digest *digest.Record
-	// Acked is the alert a form post just acknowledged.
-	Acked string
+	// Acked is the alert a form post just acknowledged (?acked=), read back: nil unless it
+	// exists and is acknowledged.
+	Acked *alert.Alert
 }
 
 // Sparkline is one flow's 1-hour burn rate over the last HistoryHours hours: a point at the

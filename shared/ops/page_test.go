@@ -483,6 +483,7 @@ func TestAckByForm(t *testing.T) {
 	post := func(id, contentType, body string, claims map[string]string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest("POST", "/ops/alerts/"+id+"/ack", strings.NewReader(body))
 		r.Header.Set("Content-Type", contentType)
+		r.Header.Set("Sec-Fetch-Site", "same-origin") // as the page's own buttons post
 		rec := httptest.NewRecorder()
 		f.h.ServeHTTP(rec, httpapitest.FromRequest(r, claims))
 		return rec
@@ -541,7 +542,7 @@ func TestAckByForm(t *testing.T) {
 	}
 	// The redirect target shows the acknowledgement.
 	rec := f.do("GET", "/ops?acked=A0001", "", opsman)
-	if doc := parse(t, rec.Body.Bytes()); !strings.Contains(text(doc), "Alert A0001 acknowledged.") {
+	if doc := parse(t, rec.Body.Bytes()); !strings.Contains(text(doc), "Alert A0001 acknowledged by oncall-1.") {
 		t.Errorf("the page after the redirect does not confirm the ack")
 	}
 }

@@ -195,6 +195,21 @@ func (s *Service) Digest(ctx context.Context, week digest.Week) (digest.Record, 
 	return s.Digests.Digest(ctx, week.String())
 }
 
+// Acknowledged returns the incident id if it is acknowledged, nil if it is not or does not
+// exist.
+func (s *Service) Acknowledged(ctx context.Context, id string) (*alert.Alert, error) {
+	a, err := s.Records.Get(ctx, id)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case a.AcknowledgedAt == nil:
+		return nil, nil
+	}
+	return &a, nil
+}
+
 // Ack acknowledges an incident (see alert.Ack).
 func (s *Service) Ack(ctx context.Context, id, by string, verdict *string) (alert.Alert, error) {
 	return alert.Ack(ctx, s.Records, id, by, verdict, s.Now())

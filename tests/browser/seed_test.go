@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 )
@@ -140,12 +139,32 @@ func (c *client) firing() []firingAlert {
 	return body.Alerts
 }
 
-// ackByForm acknowledges as the page's buttons do: a form post, answered 303 to the page.
+// ackByForm acknowledges as the page's buttons do: a form post carrying what Chromium adds
+// to a post from the page (Sec-Fetch-Site: same-origin, the runner's Origin), answered 303
+// to the page. The same form from another site is refused first, and leaves the alert as it was.
 func (c *client) ackByForm(id, verdict string) {
 	c.t.Helper()
-	form := url.Values{"verdict": {verdict}}.Encode()
-	status, h, b := c.do("POST", "/ops/alerts/"+id+"/ack", "application/x-www-form-urlencoded", []byte(form), oncall)
-	if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/ops?acked=") {
+	form := []byte(url.Values{"verdict": {verdict}}.Encode())
+	with := func(extra map[string]string) map[string]string {
+		h := map[string]string{}
+		for k, v := range oncall {
+			h[k] = v
+		}
+		for k, v := range extra {
+			h[k] = v
+		}
+		return h
+	}
+	crossSite := with(map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if status, _, b := c.do("POST", "/ops/alerts/"+id+"/ack", "application/x-www-form-urlencoded", form, crossSite); status != http.StatusForbidden {
+		c.t.Fatalf("ack %s by a form from another site: %d %s, want 403", id, status, b)
+	}
+	if a := c.alerts()[id]; a.AcknowledgedAt != nil {
+		c.t.Fatalf("alert %s acknowledged by a refused cross-site form", id)
+	}
+	sameOrigin := with(map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": c.base})
+	status, h, b := c.do("POST", "/ops/alerts/"+id+"/ack", "application/x-www-form-urlencoded", form, sameOrigin)
+	if status != http.StatusSeeOther || h.Get("Location") != "/ops?acked="+url.QueryEscape(id) {
 		c.t.Fatalf("ack %s by form: %d %q %s", id, status, h.Get("Location"), b)
 	}
 }
