@@ -65,4 +65,9 @@
 // X-Amz-Function-Error: Unhandled and {"errorMessage","errorType"}. A
 // function that times out cannot be stopped inside one process: its
 // goroutine is abandoned to finish on its own, where Lambda would freeze it.
+//
+// The runner trusts only itself (trustOnlyItself in server.go): a Host other than
+// 127.0.0.1:<port> or localhost:<port> is refused (DNS rebinding), and the Invoke
+// API and /_local/* refuse a web page's foreign Origin or cross-site
+// Sec-Fetch-Site, each with 403 and the project's error body, code forbidden.
 package main

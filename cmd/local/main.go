@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: rn, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: trustOnlyItself(rn, ln.Addr()), ReadHeaderTimeout: 10 * time.Second}
 	printBanner(stdout, *templatePath, "http://"+ln.Addr().String(), rn, b, schedulesOn)
 
 	schedCtx, stopSchedules := context.WithCancel(ctx)

@@ -7,11 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/lucian-app/phase12/shared/apigw"
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/topic"
 )
 
@@ -29,6 +33,90 @@ const (
 	headerDevUser   = "X-Dev-User"
 	headerDevGroups = "X-Dev-Groups"
 )
+
+// localPrefix holds the runner's own endpoints (/_local/sns/messages, /_local/clock).
+const localPrefix = "/_local/"
+
+// trustOnlyItself is the runner's front door: it answers only requests addressed to itself
+// and, on the endpoints that drive it, only from itself.
+//
+// The runner listens on 127.0.0.1, but a web page can still reach it: through DNS
+// rebinding (a name the page's site controls, first resolving to the site, then to
+// 127.0.0.1), after which the browser sends that name as the Host; or by simply posting to
+// http://127.0.0.1:<port>, with its own site as the Origin. So:
+//   - a Host other than 127.0.0.1:<port> or localhost:<port> (the port it listens on;
+//     the address it listens on, not another) is refused on every path;
+//   - the Invoke API and /_local/* (which run any function with any payload, read what was
+//     published and move the clock) also refuse an Origin other than http://127.0.0.1:<port>
+//     or http://localhost:<port>, and a Sec-Fetch-Site of another site. Requests without
+//     them (curl, the SDK, tests) pass. The template's routes take any Origin, as the
+//     deployed API's CORS does for the app; the default identity ignores foreign origins
+//     (devIdentity.claims).
+//
+// A refusal is 403 with the project's error body, code forbidden, as the error table maps it.
+func trustOnlyItself(next http.Handler, addr net.Addr) http.Handler {
+	port := "0"
+	ip := "127.0.0.1"
+	if a, ok := addr.(*net.TCPAddr); ok {
+		port = strconv.Itoa(a.Port)
+		ip = a.IP.String()
+	}
+	g := &guard{next: next, hosts: map[string]bool{}, origins: map[string]bool{}}
+	for _, h := range []string{ip, "localhost"} {
+		hostport := net.JoinHostPort(h, port)
+		g.hosts[hostport] = true
+		g.origins["http://"+hostport] = true
+		g.names = append(g.names, hostport)
+		if port == "80" { // a client may leave the scheme's default port out
+			g.hosts[h] = true
+			g.origins["http://"+h] = true
+		}
+	}
+	return g
+}
+
+type guard struct {
+	next    http.Handler
+	hosts   map[string]bool // lower-case Host values that name the runner
+	origins map[string]bool // its own origins
+	names   []string        // for messages
+}
+
+func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !g.hosts[strings.ToLower(r.Host)] {
+		forbidden(w, fmt.Sprintf("the local runner answers only at %s, not at Host %q: it refuses other names for 127.0.0.1 (DNS rebinding)",
+			strings.Join(g.names, " or "), clip(r.Host)))
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, invokePrefix) || strings.HasPrefix(r.URL.Path, localPrefix) {
+		origin, site := r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")
+		switch {
+		case origin != "" && !g.origins[strings.ToLower(origin)]:
+			forbidden(w, fmt.Sprintf("the Invoke API and /_local/ take no requests from web pages: Origin %q is not the runner's own (http://%s)",
+				clip(origin), strings.Join(g.names, " or http://")))
+			return
+		case site != "" && site != "same-origin" && site != "none":
+			forbidden(w, fmt.Sprintf("the Invoke API and /_local/ take no requests from web pages: Sec-Fetch-Site %q", clip(site)))
+			return
+		}
+	}
+	g.next.ServeHTTP(w, r)
+}
+
+// forbidden answers 403 in the project's error shape.
+func forbidden(w http.ResponseWriter, msg string) {
+	id := apigw.NewRequestID()
+	w.Header().Set("Apigw-Requestid", id)
+	writeJSON(w, http.StatusForbidden, httpapi.ErrorBody{Error: httpapi.ErrorDetail{Code: apperr.Forbidden, Message: msg, RequestID: id}})
+}
+
+// clip keeps a header quoted in a message short.
+func clip(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "..."
+	}
+	return s
+}
 
 // ServeHTTP dispatches by hand rather than with http.ServeMux, which would
 // clean paths and redirect where API Gateway does not.
