@@ -10,6 +10,7 @@
 //	ALERTSTATE    <flow>#<objective>#<severity>   the current incident of an alert key
 //	ALERT         <alert id>           an incident record (ids sort by creation time)
 //	DIGEST        2026-W48             the weekly digest of an ISO week
+//	FLOWLIMIT#<sub>  M#2006-01-02T15:04   flow events a caller reported in a minute
 //
 // A bucket holds number attributes only: total, g_<objective> (events good for the
 // objective) and l_<sketch key> (latency sketch counts, package sketch). Ingest adds to them
@@ -30,6 +31,11 @@
 // fields (state, notified_at, resolved_at, resolve_notified_at), so an acknowledgement
 // written by the ops routes is never overwritten by the checker. Records expire after 400
 // days.
+//
+// A caller's per-minute counter (n) grows by one conditional UpdateItem ADD per ingest
+// request, refused when it would pass the limit, so the limit holds across every instance of
+// the function. Its key names the minute, so an old counter is never read again; TTL
+// (expires_at, an hour after its minute) only clears it away.
 //
 // A digest item holds the digest as one JSON attribute (body), written once with a
 // condition on the week, and its delivery state: sns_sent_at and webhook_sent_at, each set

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -264,6 +266,88 @@ func Run(t *testing.T, db dynamo.API, table string) {
 			if !reflect.DeepEqual(ids(got), tt.want) {
 				t.Errorf("List(%q, %d) = %v, want %v", tt.state, tt.limit, ids(got), tt.want)
 			}
+		}
+	})
+	t.Run("a caller's minute counter takes whole requests up to the limit", func(t *testing.T) {
+		m := t0.Add(30 * time.Minute)
+		for i, tt := range []struct {
+			caller string
+			minute time.Time
+			n      int
+			want   bool
+		}{
+			{"caller-a", m, 500, true},
+			{"caller-a", m, 101, false}, // 601: refused whole, nothing added
+			{"caller-a", m, 100, true},  // exactly the limit
+			{"caller-a", m, 1, false},
+			{"caller-b", m, 600, true},                  // another caller has its own count
+			{"caller-a", m.Add(time.Minute), 600, true}, // and the next minute starts again
+		} {
+			calls.Reset()
+			got, err := s.Take(ctx, tt.caller, tt.minute, tt.n, 600)
+			if err != nil || got != tt.want {
+				t.Errorf("take %d: Take(%s, %v, %d, 600) = %v, %v; want %v", i, tt.caller, tt.minute.Format("15:04"), tt.n, got, err, tt.want)
+			}
+			if n, all := calls.Calls("UpdateItem"), calls.Calls(""); n != 1 || all != 1 {
+				t.Errorf("take %d: %d UpdateItem calls of %d in all, want 1 of 1 (one conditional ADD, no read)", i, n, all)
+			}
+		}
+		if got, err := s.Taken(ctx, "caller-a", m); err != nil || got != 600 {
+			t.Errorf("Taken(caller-a) = %d, %v; want 600 (the refused takes added nothing)", got, err)
+		}
+		calls.Reset()
+		if ok, err := s.Take(ctx, "caller-c", m, 601, 600); ok || err != nil || calls.Calls("") != 0 {
+			t.Errorf("a take larger than the limit: %v, %v with %d calls; want refused without a call", ok, err, calls.Calls(""))
+		}
+		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: map[string]types.AttributeValue{
+			dynamo.PartitionKey: &types.AttributeValueMemberS{Value: "FLOWLIMIT#caller-a"},
+			dynamo.SortKey:      &types.AttributeValueMemberS{Value: "M#2026-11-28T09:30"},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp, _ := out.Item[dynamo.TTLAttribute].(*types.AttributeValueMemberN)
+		if want := strconv.FormatInt(m.Add(time.Hour).Unix(), 10); exp == nil || exp.Value != want {
+			t.Errorf("counter expires_at = %v, want %s (an hour after its minute)", out.Item[dynamo.TTLAttribute], want)
+		}
+	})
+
+	t.Run("concurrent takes never pass the limit", func(t *testing.T) {
+		// 24 requests of 100 events at once against a limit of 600, released together.
+		m := t0.Add(45 * time.Minute)
+		const requests = 24
+		var (
+			start = make(chan struct{})
+			wg    sync.WaitGroup
+			taken atomic.Int64
+			errs  = make(chan error, requests)
+		)
+		for range requests {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				ok, err := s.Take(ctx, "caller-burst", m, 100, 600)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if ok {
+					taken.Add(1)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("Take: %v", err)
+		}
+		if got := taken.Load(); got != 6 {
+			t.Errorf("%d of %d concurrent takes of 100 succeeded, want exactly 6 (600)", got, requests)
+		}
+		if got, err := s.Taken(ctx, "caller-burst", m); err != nil || got != 600 {
+			t.Errorf("Taken = %d, %v; want 600", got, err)
 		}
 	})
 }
