@@ -99,7 +99,7 @@ func TestClockRoute(t *testing.T) {
 	// The functions run on the runner's clock: an event an hour before it is accepted,
 	// although it is days away from the real time.
 	at := clock.Now().Add(-time.Hour).Format(time.RFC3339)
-	got := do(rn, "POST", "/metrics/flows", strings.NewReader(fmt.Sprintf(`{"events":[{"flow":"today_load","latency_ms":120,"outcome":"ok","at":%q}]}`, at)),
+	got := do(rn, "POST", "/metrics/flows", strings.NewReader(fmt.Sprintf(`{"events":[{"flow":"today_load_client","latency_ms":120,"outcome":"ok","at":%q}]}`, at)),
 		map[string]string{"X-Dev-User": "app"})
 	if got.status != 200 || !strings.Contains(got.body, `"accepted":1`) {
 		t.Errorf("ingest on the runner's clock: %d %s", got.status, got.body)

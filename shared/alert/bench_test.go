@@ -26,7 +26,7 @@ func catalog20(b *testing.B) slo.Catalog {
 	var y strings.Builder
 	y.WriteString("apiVersion: phase12/v1\nversion: 1\nbudgetingWindow: 30d\nflows:\n")
 	for i := range 20 {
-		fmt.Fprintf(&y, "  - name: flow_%02d\n    objectives:\n      - name: latency\n        target: 0.95\n        thresholdMs: 800\n      - name: availability\n        target: 0.999\n", i)
+		fmt.Fprintf(&y, "  - name: flow_%02d\n    source: server\n    objectives:\n      - name: latency\n        target: 0.95\n        thresholdMs: 800\n      - name: availability\n        target: 0.999\n", i)
 	}
 	c, err := slo.Parse([]byte(y.String()))
 	if err != nil {

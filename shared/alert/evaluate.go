@@ -72,10 +72,21 @@ func (f FlowStatus) Objective(name string) (ObjectiveStatus, bool) {
 	return ObjectiveStatus{}, false
 }
 
-// Assess applies the rules to a flow's windows (read with at least Windows(rules, nd) and
-// the budgeting window).
+// RulesFor returns the rules that judge f: all of them for a server flow, only the ticket
+// rules for a client flow. Any signed-in caller can report a client flow's events, so its
+// burn is a lead to look into during working hours, never evidence to wake someone with.
+func RulesFor(f slo.Flow, rules []burnrate.Rule) []burnrate.Rule {
+	if f.Pages() {
+		return rules
+	}
+	return slices.DeleteFunc(slices.Clone(rules), func(r burnrate.Rule) bool { return r.Severity == burnrate.Page })
+}
+
+// Assess applies the rules that judge f (RulesFor) to a flow's windows (read with at least
+// Windows(rules, nd) and the budgeting window).
 func Assess(f slo.Flow, w flowmetrics.Windows, rules []burnrate.Rule, nd NoDataRule) FlowStatus {
 	fs := FlowStatus{Flow: f, Windows: w}
+	rules = RulesFor(f, rules)
 	for _, o := range f.Objectives {
 		os := ObjectiveStatus{Objective: o, Budget: w.Budget.Counts(o.Name)}
 		os.BudgetRemaining = burnrate.BudgetRemaining(os.Budget, o.Target)

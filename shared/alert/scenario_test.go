@@ -62,9 +62,26 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-// report sends n events of flow at the current time, bad of them failed, through ingest.
+// report records n events of flow at the current time, bad of them failed, the way the flow
+// is measured: a server flow's as its function's Observer writes them, a client flow's
+// through ingest, as the app posts them (at most 500 a request).
 func (w *world) report(flow string, n, bad int, latencyMs float64) {
 	w.t.Helper()
+	f, ok := w.ingest.Catalog.Flow(flow)
+	if !ok {
+		w.t.Fatalf("unknown flow %s", flow)
+	}
+	at := w.now.Add(-time.Second)
+	if f.Source == slo.Server {
+		events := make([]flowmetrics.Event, n)
+		for i := range events {
+			events[i] = flowmetrics.Event{Flow: flow, LatencyMs: latencyMs, OK: i >= bad, At: at}
+		}
+		if err := w.store.Add(context.Background(), flowmetrics.Aggregate(w.ingest.Catalog, events)); err != nil {
+			w.t.Fatalf("record: %v", err)
+		}
+		return
+	}
 	for len := 0; n > 0; n -= len {
 		len = min(n, flowmetrics.MaxEvents)
 		var raw []json.RawMessage
@@ -74,7 +91,7 @@ func (w *world) report(flow string, n, bad int, latencyMs float64) {
 				outcome = "error"
 			}
 			raw = append(raw, json.RawMessage(fmt.Sprintf(`{"flow":%q,"latency_ms":%v,"outcome":%q,"at":%q}`,
-				flow, latencyMs, outcome, w.now.Add(-time.Second).Format(time.RFC3339))))
+				flow, latencyMs, outcome, at.Format(time.RFC3339))))
 		}
 		bad = max(bad-len, 0)
 		res, err := w.ingest.Ingest(context.Background(), raw)
@@ -199,6 +216,52 @@ func TestLowTrafficBlipDoesNotPage(t *testing.T) {
 	}
 	if got := len(w.sns.Messages()); got != 0 {
 		t.Errorf("published %d messages, want none", got)
+	}
+}
+
+// TestClientFlowsTicketButNeverPage: a total outage of what the app sees, reported by
+// callers for an hour, burns the client flow's budget at 100x: both its ticket rules fire
+// once, neither page rule is even evaluated (any signed-in caller can report a client
+// flow), and the server flows stay quiet.
+func TestClientFlowsTicketButNeverPage(t *testing.T) {
+	w := newWorld(t)
+	for i := range 60 {
+		if i%5 == 0 {
+			w.report("create_task_client", 500, 500, 300)
+		}
+		if i%5 == 0 || i < 5 {
+			w.mustCheck()
+		}
+		w.now = w.now.Add(time.Minute)
+	}
+	if got := w.count(attrs("severity", "page")); got != 0 {
+		t.Errorf("pages = %d, want none from a client flow", got)
+	}
+	ticket := attrs("flow", "create_task_client", "objective", "availability", "severity", "ticket", "action", "trigger")
+	if got := w.count(ticket); got != 1 {
+		t.Errorf("create_task_client availability tickets = %d, want exactly 1", got)
+	}
+	if got, want := len(w.sns.Messages()), 1; got != want {
+		t.Errorf("messages = %d, want %d (the ticket)", got, want)
+	}
+	st, errs := alert.AssessAll(context.Background(), w.store, w.checker.Catalog, w.checker.Rules, w.checker.NoData, w.now)
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	for _, fs := range st {
+		for _, o := range fs.Objectives {
+			var sevs []burnrate.Severity
+			for _, e := range o.Evals {
+				sevs = append(sevs, e.Rule.Severity)
+			}
+			want := 4
+			if fs.Flow.Source == slo.Client {
+				want = 2
+			}
+			if len(o.Evals) != want || (want == 2 && (sevs[0] != burnrate.Ticket || sevs[1] != burnrate.Ticket)) {
+				t.Errorf("%s %s is judged by rules of %v, want %d rules (client flows: tickets only)", fs.Flow.Name, o.Objective.Name, sevs, want)
+			}
+		}
 	}
 }
 
@@ -334,7 +397,7 @@ func TestPageContent(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Flow:        today_load",
-		"Objective:   latency, target 95% (SLO catalogue v1)",
+		"Objective:   latency, target 95% (SLO catalogue v2)",
 		"Severity:    page",
 		"Rule:        page-1h-5m: both windows must burn at 14.4x or more",
 		"1h window:   20.0x burn rate (1000 bad of 1000 events)",

@@ -47,6 +47,10 @@ func TestBuildKnownWeek(t *testing.T) {
 		{"execute_intent", "availability", 1400, 1400, "yes", false, 0, 0, 0, -1, -1, 0, 0},
 		{"undo", "latency", 0, 0, "", false, 0, 0, 0, -1, -1, 0, 0},
 		{"undo", "availability", 0, 0, "", false, 0, 0, 0, -1, -1, 0, 0},
+		{"today_load_client", "latency", 0, 0, "", false, 0, 0, 0, -1, -1, 0, 0},
+		{"today_load_client", "availability", 0, 0, "", false, 0, 0, 0, -1, -1, 0, 0},
+		{"create_task_client", "latency", 0, 0, "", false, 0, 0, 0, -1, -1, 0, 0},
+		{"create_task_client", "availability", 0, 0, "", false, 0, 0, 0, -1, -1, 0, 0},
 	}
 	var got []row
 	for _, f := range d.Flows {

@@ -1,7 +1,13 @@
 // Package flowmetrics turns flow events reported by the app and the server into the counts
 // the SLOs are judged on, and reads them back per time window.
 //
-// Ingest (POST /metrics/flows) validates each event on its own, so one bad event does not
+// Two ways in, one per source of the catalogue (package slo). The server measures its own
+// flows (Observer, around the functions' handlers); callers report the client flows, what
+// the app saw, through ingest (POST /metrics/flows). Ingest refuses an event of a server
+// flow, so the evidence a page rests on is the server's alone; a client flow has its own
+// name and so its own buckets, and is judged only by its own objectives.
+//
+// Ingest validates each event on its own, so one bad event does not
 // cost the rest of the batch, and aggregates the accepted ones at write time: per flow and
 // per UTC minute, hour and day, the number of events, the number good for each objective of
 // the flow (slo.Objective.Good) and a latency sketch (package sketch). The Writer adds these

@@ -50,9 +50,10 @@ type Rejection struct {
 	Reason string `json:"reason"`
 }
 
-// Validate checks every raw event on its own against the catalogue and the clock. Each
-// rejection names every problem of its event, field by field, so a client can fix its
-// reporter in one go.
+// Validate checks every raw event a caller reported on its own against the catalogue and
+// the clock. Only client flows may be reported: an event of a server flow is rejected with
+// the client flow to use instead. Each rejection names every problem of its event, field by
+// field, so a client can fix its reporter in one go.
 func Validate(cat slo.Catalog, now time.Time, raw []json.RawMessage) ([]Event, []Rejection) {
 	accepted := make([]Event, 0, len(raw))
 	rejected := []Rejection{}
@@ -81,8 +82,17 @@ func validate(cat slo.Catalog, now time.Time, raw json.RawMessage) (Event, []str
 	}
 
 	if flow, ok := stringField(fields, "flow", problem); ok {
-		if _, known := cat.Flow(flow); !known {
-			problem("flow", "unknown flow %q (known: %s)", flow, knownFlows(cat))
+		switch f, known := cat.Flow(flow); {
+		case !known:
+			problem("flow", "unknown flow %q (reportable: %s)", flow, reportable(cat))
+		case f.Source != slo.Client:
+			// Only the server's own measurement counts for a server flow: a caller could
+			// otherwise page on-call, or drown a real burn in "ok" events.
+			if c, ok := cat.ClientFlowOf(flow); ok {
+				problem("flow", "%s is measured by the server; report what the app saw as %s", flow, c.Name)
+			} else {
+				problem("flow", "%s is measured by the server and cannot be reported", flow)
+			}
 		}
 		e.Flow = flow
 	}
@@ -143,10 +153,13 @@ func stringField(fields map[string]json.RawMessage, name string, problem func(st
 
 func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
 
-func knownFlows(cat slo.Catalog) string {
-	names := make([]string, len(cat.Flows))
-	for i, f := range cat.Flows {
-		names[i] = f.Name
+// reportable lists the flows a caller may report: the client flows.
+func reportable(cat slo.Catalog) string {
+	var names []string
+	for _, f := range cat.Flows {
+		if f.Source == slo.Client {
+			names = append(names, f.Name)
+		}
 	}
 	return strings.Join(names, ", ")
 }

@@ -32,31 +32,35 @@ func TestValidate(t *testing.T) {
 		raw  string
 		want string // "" = accepted
 	}{
-		{"valid", `{"flow":"today_load","latency_ms":420,"outcome":"ok","at":"` + at + `"}`, ""},
-		{"fractional latency and offset", `{"flow":"create_task","latency_ms":12.5,"outcome":"error","at":"2026-11-28T10:20:00+01:00"}`, ""},
-		{"zero latency", `{"flow":"undo","latency_ms":0,"outcome":"ok","at":"` + at + `"}`, ""},
-		{"unknown fields ignored", `{"flow":"undo","latency_ms":1,"outcome":"ok","at":"` + at + `","device":"x"}`, ""},
-		{"exactly 24h old", `{"flow":"undo","latency_ms":1,"outcome":"ok","at":"2026-11-27T09:25:30Z"}`, ""},
-		{"exactly 5m ahead", `{"flow":"undo","latency_ms":1,"outcome":"ok","at":"2026-11-28T09:30:30Z"}`, ""},
+		{"valid", `{"flow":"today_load_client","latency_ms":420,"outcome":"ok","at":"` + at + `"}`, ""},
+		{"fractional latency and offset", `{"flow":"create_task_client","latency_ms":12.5,"outcome":"error","at":"2026-11-28T10:20:00+01:00"}`, ""},
+		{"zero latency", `{"flow":"create_task_client","latency_ms":0,"outcome":"ok","at":"` + at + `"}`, ""},
+		{"unknown fields ignored", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok","at":"` + at + `","device":"x"}`, ""},
+		{"exactly 24h old", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok","at":"2026-11-27T09:25:30Z"}`, ""},
+		{"exactly 5m ahead", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok","at":"2026-11-28T09:30:30Z"}`, ""},
 		{"not an object", `[1,2]`, "event: must be a JSON object"},
 		{"a string", `"today_load"`, "event: must be a JSON object"},
 		{"null", `null`, "event: must be a JSON object"},
-		{"unknown flow", `{"flow":"checkout","latency_ms":1,"outcome":"ok","at":"` + at + `"}`, `flow: unknown flow "checkout" (known: today_load, create_task, execute_intent, undo)`},
+		{"unknown flow", `{"flow":"checkout","latency_ms":1,"outcome":"ok","at":"` + at + `"}`, `flow: unknown flow "checkout" (reportable: today_load_client, create_task_client)`},
+		{"a server flow watched by a client flow", `{"flow":"today_load","latency_ms":1,"outcome":"ok","at":"` + at + `"}`,
+			"flow: today_load is measured by the server; report what the app saw as today_load_client"},
+		{"a server flow without a client flow", `{"flow":"undo","latency_ms":1,"outcome":"error","at":"` + at + `"}`,
+			"flow: undo is measured by the server and cannot be reported"},
 		{"missing flow", `{"latency_ms":1,"outcome":"ok","at":"` + at + `"}`, "flow: required"},
 		{"empty flow", `{"flow":"","latency_ms":1,"outcome":"ok","at":"` + at + `"}`, "flow: required"},
 		{"flow not a string", `{"flow":7,"latency_ms":1,"outcome":"ok","at":"` + at + `"}`, "flow: must be a string"},
-		{"negative latency", `{"flow":"undo","latency_ms":-1,"outcome":"ok","at":"` + at + `"}`, "latency_ms: must not be negative"},
-		{"absurd latency", `{"flow":"undo","latency_ms":900001,"outcome":"ok","at":"` + at + `"}`, "latency_ms: 900001 is over 900000 (15m0s): not a plausible latency"},
-		{"latency as string", `{"flow":"undo","latency_ms":"12","outcome":"ok","at":"` + at + `"}`, "latency_ms: must be a number of milliseconds"},
-		{"null latency", `{"flow":"undo","latency_ms":null,"outcome":"ok","at":"` + at + `"}`, "latency_ms: required"},
-		{"bad outcome", `{"flow":"undo","latency_ms":1,"outcome":"success","at":"` + at + `"}`, `outcome: must be "ok" or "error", not "success"`},
-		{"missing at", `{"flow":"undo","latency_ms":1,"outcome":"ok"}`, "at: required"},
-		{"at without offset", `{"flow":"undo","latency_ms":1,"outcome":"ok","at":"2026-11-28T09:00:00"}`, "at: must be an RFC 3339 time with offset"},
-		{"at as epoch", `{"flow":"undo","latency_ms":1,"outcome":"ok","at":1795856400}`, "at: must be a string"},
-		{"too old", `{"flow":"undo","latency_ms":1,"outcome":"ok","at":"2026-11-27T09:25:29Z"}`, "at: more than 24h0m0s in the past"},
-		{"too far ahead", `{"flow":"undo","latency_ms":1,"outcome":"ok","at":"2026-11-28T09:30:31Z"}`, "at: more than 5m0s in the future"},
+		{"negative latency", `{"flow":"create_task_client","latency_ms":-1,"outcome":"ok","at":"` + at + `"}`, "latency_ms: must not be negative"},
+		{"absurd latency", `{"flow":"create_task_client","latency_ms":900001,"outcome":"ok","at":"` + at + `"}`, "latency_ms: 900001 is over 900000 (15m0s): not a plausible latency"},
+		{"latency as string", `{"flow":"create_task_client","latency_ms":"12","outcome":"ok","at":"` + at + `"}`, "latency_ms: must be a number of milliseconds"},
+		{"null latency", `{"flow":"create_task_client","latency_ms":null,"outcome":"ok","at":"` + at + `"}`, "latency_ms: required"},
+		{"bad outcome", `{"flow":"create_task_client","latency_ms":1,"outcome":"success","at":"` + at + `"}`, `outcome: must be "ok" or "error", not "success"`},
+		{"missing at", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok"}`, "at: required"},
+		{"at without offset", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok","at":"2026-11-28T09:00:00"}`, "at: must be an RFC 3339 time with offset"},
+		{"at as epoch", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok","at":1795856400}`, "at: must be a string"},
+		{"too old", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok","at":"2026-11-27T09:25:29Z"}`, "at: more than 24h0m0s in the past"},
+		{"too far ahead", `{"flow":"create_task_client","latency_ms":1,"outcome":"ok","at":"2026-11-28T09:30:31Z"}`, "at: more than 5m0s in the future"},
 		{"every problem at once", `{"flow":"nope","latency_ms":-3,"outcome":"meh"}`,
-			`flow: unknown flow "nope" (known: today_load, create_task, execute_intent, undo); latency_ms: must not be negative; outcome: must be "ok" or "error", not "meh"; at: required`},
+			`flow: unknown flow "nope" (reportable: today_load_client, create_task_client); latency_ms: must not be negative; outcome: must be "ok" or "error", not "meh"; at: required`},
 	}
 	cat := catalog(t)
 	for _, tt := range tests {
@@ -80,7 +84,7 @@ func TestValidate(t *testing.T) {
 
 func TestValidateKeepsIndexes(t *testing.T) {
 	at := now.Format(time.RFC3339)
-	good := `{"flow":"undo","latency_ms":5,"outcome":"ok","at":"` + at + `"}`
+	good := `{"flow":"create_task_client","latency_ms":5,"outcome":"ok","at":"` + at + `"}`
 	raw := []json.RawMessage{json.RawMessage(good), json.RawMessage(`{}`), json.RawMessage(good), json.RawMessage(`{"flow":"x"}`)}
 	events, rejected := Validate(catalog(t), now, raw)
 	if len(events) != 2 {
@@ -93,7 +97,7 @@ func TestValidateKeepsIndexes(t *testing.T) {
 	if want := []int{1, 3}; !reflect.DeepEqual(got, want) {
 		t.Errorf("rejected indexes = %v, want %v", got, want)
 	}
-	want := Event{Flow: "undo", LatencyMs: 5, OK: true, At: now.Truncate(time.Second)}
+	want := Event{Flow: "create_task_client", LatencyMs: 5, OK: true, At: now.Truncate(time.Second)}
 	if events[0] != want {
 		t.Errorf("event = %+v, want %+v", events[0], want)
 	}

@@ -15,9 +15,9 @@ type ingestRequest struct {
 	Events *[]json.RawMessage `json:"events"`
 }
 
-// Handler serves POST /metrics/flows. Any signed-in caller may report: the app measures
-// today_load and create_task on the device. The answer is 200 with the per-event verdicts
-// whenever the body itself is sound, even if every event was rejected.
+// Handler serves POST /metrics/flows. Any signed-in caller may report the client flows (what
+// the app saw); server flows are refused event by event. The answer is 200 with the
+// per-event verdicts whenever the body itself is sound, even if every event was rejected.
 func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /metrics/flows", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, _ httpapi.Identity) {

@@ -25,14 +25,19 @@ import (
 
 var now = time.Date(2026, 11, 28, 9, 25, 30, 0, time.UTC)
 
+// newHandler is POST /metrics/flows with OpsTable as the writer, the clock stopped at now.
 func newHandler(t testing.TB, db dynamo.API) (http.Handler, *opsstore.Store) {
+	t.Helper()
+	return newHandlerAt(t, db, func() time.Time { return now })
+}
+
+func newHandlerAt(t testing.TB, db dynamo.API, clock func() time.Time) (http.Handler, *opsstore.Store) {
 	t.Helper()
 	cat, err := slo.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := opsstore.New(db, dynamotest.OpsTable)
-	clock := func() time.Time { return now }
 	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: clock}
 	return flowmetrics.Handler(svc, slog.New(slog.DiscardHandler), clock), store
 }
@@ -51,7 +56,7 @@ func serve(h http.Handler, body string, claims map[string]string) *httptest.Resp
 
 func TestIngestHandler(t *testing.T) {
 	user := httpapitest.Claims("user-1")
-	ok := event("today_load", 420, "ok", now.Add(-time.Minute))
+	ok := event("today_load_client", 420, "ok", now.Add(-time.Minute))
 	many := func(n int) string {
 		es := make([]string, n)
 		for i := range es {
@@ -66,11 +71,14 @@ func TestIngestHandler(t *testing.T) {
 		wantStatus int
 		wantBody   string // JSON, compared exactly (for 200) or the error code and message
 	}{
-		{"all accepted", events(ok, event("create_task", 900, "error", now)), user, 200, `{"accepted":2,"rejected":[]}`},
-		{"each event judged on its own", events(ok, event("checkout", 1, "ok", now), ok, event("undo", -5, "ok", now.Add(-25*time.Hour))), user, 200,
-			`{"accepted":2,"rejected":[{"index":1,"reason":"flow: unknown flow \"checkout\" (known: today_load, create_task, execute_intent, undo)"},` +
+		{"all accepted", events(ok, event("create_task_client", 900, "error", now)), user, 200, `{"accepted":2,"rejected":[]}`},
+		{"each event judged on its own", events(ok, event("checkout", 1, "ok", now), ok, event("create_task_client", -5, "ok", now.Add(-25*time.Hour))), user, 200,
+			`{"accepted":2,"rejected":[{"index":1,"reason":"flow: unknown flow \"checkout\" (reportable: today_load_client, create_task_client)"},` +
 				`{"index":3,"reason":"latency_ms: must not be negative; at: more than 24h0m0s in the past"}]}`},
-		{"every event rejected is still 200", events(`{"flow":"undo"}`), user, 200,
+		{"server flows are refused event by event", events(ok, event("today_load", 5000, "error", now), event("execute_intent", 5000, "error", now)), user, 200,
+			`{"accepted":1,"rejected":[{"index":1,"reason":"flow: today_load is measured by the server; report what the app saw as today_load_client"},` +
+				`{"index":2,"reason":"flow: execute_intent is measured by the server and cannot be reported"}]}`},
+		{"every event rejected is still 200", events(`{"flow":"today_load_client"}`), user, 200,
 			`{"accepted":0,"rejected":[{"index":0,"reason":"latency_ms: required; outcome: required; at: required"}]}`},
 		{"an event of the wrong type is rejected, not the body", events(`"x"`, ok), user, 200,
 			`{"accepted":1,"rejected":[{"index":0,"reason":"event: must be a JSON object"}]}`},
@@ -117,22 +125,27 @@ func TestIngestHandler(t *testing.T) {
 func TestIngestHandlerCountsAcceptedEvents(t *testing.T) {
 	h, store := newHandler(t, dynamotest.New(t))
 	rec := serve(h, events(
-		event("create_task", 200, "ok", now),
-		event("create_task", 900, "ok", now),    // slow
-		event("create_task", 100, "error", now), // failed
-		event("create_task", 100, "bogus", now), // rejected: not counted
+		event("create_task_client", 200, "ok", now),
+		event("create_task_client", 2500, "ok", now), // slow (2100 ms for the app)
+		event("create_task_client", 100, "error", now),
+		event("create_task_client", 100, "bogus", now), // rejected: not counted
+		event("create_task", 100, "error", now),        // the server's flow: refused
 	), httpapitest.Claims("user-1"))
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 	for _, res := range []flowmetrics.Resolution{flowmetrics.Minute, flowmetrics.Hour, flowmetrics.Day} {
-		pts, err := store.Buckets(context.Background(), "create_task", res, res.Start(now), res.Start(now))
+		pts, err := store.Buckets(context.Background(), "create_task_client", res, res.Start(now), res.Start(now))
 		if err != nil || len(pts) != 1 {
 			t.Fatalf("%s buckets = %v, %v", res, pts, err)
 		}
 		b := pts[0]
 		if b.Total != 3 || b.Good["latency"] != 2 || b.Good["availability"] != 2 {
 			t.Errorf("%s bucket = total %d, good %v; want 3 events, 2 fast, 2 ok", res, b.Total, b.Good)
+		}
+		// The server's series is apart, and the refused event is not in it.
+		if pts, err := store.Buckets(context.Background(), "create_task", res, res.Start(now), res.Start(now)); err != nil || len(pts) != 0 {
+			t.Errorf("create_task %s buckets = %+v, %v; want none", res, pts, err)
 		}
 	}
 }
@@ -146,7 +159,7 @@ func (throttled) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(
 
 func TestIngestHandlerStoreUnavailable(t *testing.T) {
 	h, _ := newHandler(t, throttled{dynamotest.New(t)})
-	rec := serve(h, events(event("undo", 5, "ok", now)), httpapitest.Claims("user-1"))
+	rec := serve(h, events(event("today_load_client", 5, "ok", now)), httpapitest.Claims("user-1"))
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Errorf("status %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
 	}
@@ -160,13 +173,13 @@ func TestIngestHandlerStoreUnavailable(t *testing.T) {
 func TestIngestWritesWithoutReading(t *testing.T) {
 	db := dynamotest.Count(dynamotest.New(t))
 	h, _ := newHandler(t, db)
-	body := batch() // 500 events, 4 flows, minutes 09:20 to 09:25: 4 x (6 + 1 + 1) buckets
+	body := batch() // 500 events, 2 flows, minutes 09:21 to 09:25: 2 x (5 + 1 + 1) buckets
 	for round := range 3 {
 		db.Reset()
 		if rec := serve(h, body, httpapitest.Claims("user-1")); rec.Code != 200 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
-		if got, want := db.Calls("UpdateItem"), 32; got != want {
+		if got, want := db.Calls("UpdateItem"), 14; got != want {
 			t.Errorf("round %d: UpdateItem calls = %d, want %d", round, got, want)
 		}
 		if got := db.Calls("") - db.Calls("UpdateItem"); got != 0 {

@@ -8,12 +8,14 @@ import (
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
-// Observer reports the server's own flows (execute_intent, undo): one event
-// per request to a route it watches, its latency by the injected clock and
-// its outcome (a 5xx is an error; a 4xx is the client's, and counts ok).
-// Clients report today_load and create_task themselves; these flows have
-// no client to do it, and a flow nobody reports can neither page nor raise
-// a no-data ticket.
+// Observer is how the server measures its own flows (today_load and
+// create_task in TasksFunction, execute_intent, undo): one event per request
+// to a route it watches, its latency by the injected clock from the request
+// reaching the handler to the handler's return, and its outcome (a 5xx is an
+// error; a 4xx is the client's, and counts ok). These server flows are the
+// only ones that page, so their events come from here alone: ingest refuses
+// their names (Validate), and what the app sees is reported under client
+// flows of its own.
 type Observer struct {
 	Catalog slo.Catalog
 	Writer  Writer

@@ -9,6 +9,11 @@
 // name the offending path (flows[1].objectives[0].target). A typo that silently dropped an
 // objective would mean no page during an outage, which is worse than a failed deploy.
 //
+// Every flow has a source. A server flow is measured by the function that serves it, so no
+// caller can forge or dilute its events; ingest refuses its name. A client flow is what the
+// app saw, reported by any signed-in caller, judged only by its own (looser) objectives, and
+// it may raise tickets but never pages (Flow.Pages): a page needs evidence no user can forge.
+//
 // Counting conventions, chosen so that one incident is charged once and pages once:
 //
 //   - Every event counts toward every objective of its flow (good/total), errors included.

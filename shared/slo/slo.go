@@ -41,6 +41,20 @@ const (
 	Availability Kind = "availability"
 )
 
+// Source says who measures a flow's events.
+type Source string
+
+const (
+	// Server flows are measured by the function that serves them (flowmetrics.Observer): no
+	// caller can report their events, so they are evidence no user can forge, and only they
+	// may page.
+	Server Source = "server"
+	// Client flows are what the app saw (network and device included), reported through
+	// POST /metrics/flows by any signed-in caller. They are judged by their own objectives
+	// and may raise tickets, never pages.
+	Client Source = "client"
+)
+
 // Catalog is the parsed SLO file.
 type Catalog struct {
 	Version         int
@@ -52,7 +66,12 @@ type Catalog struct {
 type Flow struct {
 	Name        string
 	Description string
-	Objectives  []Objective
+	Source      Source
+	// ServerFlow, on a client flow, names the server flow the app watches from its side
+	// (today_load_client watches today_load), so a client that reports under the server
+	// flow's name can be told which name to use.
+	ServerFlow string
+	Objectives []Objective
 }
 
 // Objective is one SLO of a flow.
@@ -81,6 +100,20 @@ func (c Catalog) Flow(name string) (Flow, bool) {
 	}
 	return Flow{}, false
 }
+
+// ClientFlowOf returns the client flow that watches the server flow named server.
+func (c Catalog) ClientFlowOf(server string) (Flow, bool) {
+	for _, f := range c.Flows {
+		if f.Source == Client && f.ServerFlow == server {
+			return f, true
+		}
+	}
+	return Flow{}, false
+}
+
+// Pages reports whether the flow's objectives may page: only server flows, whose events no
+// caller can forge. A client flow's burn raises a ticket at most (see the package comment).
+func (f Flow) Pages() bool { return f.Source == Server }
 
 // Objective looks an objective of the flow up by name.
 func (f Flow) Objective(name string) (Objective, bool) {
@@ -117,6 +150,8 @@ type fileCatalog struct {
 type fileFlow struct {
 	Name        string          `yaml:"name"`
 	Description string          `yaml:"description"`
+	Source      string          `yaml:"source"`
+	ServerFlow  string          `yaml:"serverFlow"`
 	Objectives  []fileObjective `yaml:"objectives"`
 }
 
@@ -189,6 +224,14 @@ func Parse(data []byte) (Catalog, error) {
 		v.name(path+".name", ff.Name, seen, i, "flows")
 		c.Flows = append(c.Flows, v.flow(path, ff))
 	}
+	for i, fl := range c.Flows {
+		if fl.ServerFlow == "" {
+			continue
+		}
+		if server, ok := c.Flow(fl.ServerFlow); !ok || server.Source != Server {
+			v.addf(fmt.Sprintf("flows[%d].serverFlow", i), "%q is not a flow with source %q", fl.ServerFlow, Server)
+		}
+	}
 	if err := v.err(); err != nil {
 		return Catalog{}, err
 	}
@@ -220,7 +263,17 @@ func (v *validator) name(path, name string, seen map[string]int, i int, siblings
 }
 
 func (v *validator) flow(path string, ff fileFlow) Flow {
-	fl := Flow{Name: ff.Name, Description: strings.TrimSpace(ff.Description)}
+	fl := Flow{Name: ff.Name, Description: strings.TrimSpace(ff.Description), Source: Source(ff.Source), ServerFlow: ff.ServerFlow}
+	switch fl.Source {
+	case Server, Client:
+	case "":
+		v.addf(path+".source", "required: %q (the function serving the flow measures it) or %q (the app reports it)", Server, Client)
+	default:
+		v.addf(path+".source", "must be %q or %q, not %q", Server, Client, ff.Source)
+	}
+	if fl.ServerFlow != "" && fl.Source != Client {
+		v.addf(path+".serverFlow", "only a client flow watches a server flow")
+	}
 	if len(ff.Objectives) == 0 {
 		v.addf(path+".objectives", "at least one objective is required")
 	}

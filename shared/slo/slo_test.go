@@ -12,20 +12,26 @@ func TestDefaultCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Default() error: %v", err)
 	}
-	if c.Version < 1 {
-		t.Errorf("Version = %d, want >= 1", c.Version)
+	if c.Version != 2 {
+		t.Errorf("Version = %d, want 2 (sources and client flows)", c.Version)
 	}
 	if got, want := c.BudgetingWindow, 30*24*time.Hour; got != want {
 		t.Errorf("BudgetingWindow = %v, want %v", got, want)
 	}
 	tests := []struct {
-		flow      string
-		threshold time.Duration
+		flow         string
+		source       Source
+		serverFlow   string
+		threshold    time.Duration
+		availability float64
 	}{
-		{"today_load", 1500 * time.Millisecond},
-		{"create_task", 600 * time.Millisecond},
-		{"execute_intent", 1000 * time.Millisecond},
-		{"undo", 500 * time.Millisecond},
+		{"today_load", Server, "", 1500 * time.Millisecond, 0.999},
+		{"create_task", Server, "", 600 * time.Millisecond, 0.999},
+		{"execute_intent", Server, "", 1000 * time.Millisecond, 0.999},
+		{"undo", Server, "", 500 * time.Millisecond, 0.999},
+		// The server's threshold plus 1500 ms of network; 99% (see slo.yaml).
+		{"today_load_client", Client, "today_load", 3000 * time.Millisecond, 0.99},
+		{"create_task_client", Client, "create_task", 2100 * time.Millisecond, 0.99},
 	}
 	if got, want := len(c.Flows), len(tests); got != want {
 		t.Errorf("len(Flows) = %d, want %d", got, want)
@@ -39,10 +45,13 @@ func TestDefaultCatalog(t *testing.T) {
 			if f.Description == "" {
 				t.Errorf("Description is empty")
 			}
+			if f.Source != tt.source || f.ServerFlow != tt.serverFlow || f.Pages() != (tt.source == Server) {
+				t.Errorf("source %q, serverFlow %q, pages %v; want %q, %q, %v", f.Source, f.ServerFlow, f.Pages(), tt.source, tt.serverFlow, tt.source == Server)
+			}
 			want := []Objective{
 				{Name: "latency", Kind: Latency, Target: 0.95, Threshold: tt.threshold,
 					Runbook: "docs/runbooks/" + tt.flow + "-latency.md", MinEvents: DefaultMinEvents},
-				{Name: "availability", Kind: Availability, Target: 0.999,
+				{Name: "availability", Kind: Availability, Target: tt.availability,
 					Runbook: "docs/runbooks/" + tt.flow + "-availability.md", MinEvents: DefaultMinEvents},
 			}
 			if len(f.Objectives) != len(want) {
@@ -55,6 +64,15 @@ func TestDefaultCatalog(t *testing.T) {
 			}
 		})
 	}
+	// Every server flow a client watches has that client flow, and only that one.
+	for _, server := range []string{"today_load", "create_task"} {
+		if f, ok := c.ClientFlowOf(server); !ok || f.Name != server+"_client" {
+			t.Errorf("ClientFlowOf(%q) = %q, %v; want %s_client", server, f.Name, ok, server)
+		}
+	}
+	if f, ok := c.ClientFlowOf("undo"); ok {
+		t.Errorf("ClientFlowOf(undo) = %q, want none", f.Name)
+	}
 }
 
 const validCatalog = `apiVersion: phase12/v1
@@ -62,6 +80,7 @@ version: 3
 budgetingWindow: 30d
 flows:
   - name: today_load
+    source: server
     description: load today
     objectives:
       - name: latency
@@ -70,6 +89,8 @@ flows:
       - name: availability
         target: 0.999
   - name: create_task
+    source: client
+    serverFlow: today_load
     objectives:
       - name: latency
         target: 0.95
@@ -118,6 +139,11 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate yaml key", "target: 0.999\n", "target: 0.999\n        target: 0.99\n", "already defined"},
 		{"two documents", validCatalog, validCatalog + "---\n" + validCatalog, "more than one YAML document"},
 		{"not a mapping", validCatalog, "- a\n- b\n", "cannot unmarshal"},
+		{"missing source", "    source: server\n", "", `flows[0].source: required: "server" (the function serving the flow measures it) or "client" (the app reports it)`},
+		{"unknown source", "source: server", "source: app", `flows[0].source: must be "server" or "client", not "app"`},
+		{"serverFlow on a server flow", "    source: server\n", "    source: server\n    serverFlow: create_task\n", "flows[0].serverFlow: only a client flow watches a server flow"},
+		{"serverFlow naming no flow", "serverFlow: today_load", "serverFlow: today_lod", `flows[1].serverFlow: "today_lod" is not a flow with source "server"`},
+		{"serverFlow naming a client flow", "serverFlow: today_load", "serverFlow: create_task", `flows[1].serverFlow: "create_task" is not a flow with source "server"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

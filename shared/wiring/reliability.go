@@ -104,10 +104,11 @@ func Ops(d Deps) (any, error) {
 	return httpFunction(d, ops.Handler(svc, d.Log, d.Now)), nil
 }
 
-// observed reports the server flow of one route of h into OpsTable, so the
-// burn-rate check watches it like the flows clients report. Without
-// OPS_TABLE (a function deployed without the control tower) h is as is.
-func observed(d Deps, h http.Handler, route, flow string) (http.Handler, error) {
+// observed measures the server flows of h's routes (routes maps "METHOD /path" to its flow)
+// into OpsTable: the one way a server flow's events are counted, since ingest refuses their
+// names. Every flow must be a server flow of the catalogue. Without OPS_TABLE (a function
+// deployed without the control tower) h is as is.
+func observed(d Deps, h http.Handler, routes map[string]string) (http.Handler, error) {
 	if d.Getenv(EnvOpsTable) == "" {
 		return h, nil
 	}
@@ -115,6 +116,11 @@ func observed(d Deps, h http.Handler, route, flow string) (http.Handler, error) 
 	if err != nil {
 		return nil, err
 	}
-	o := &flowmetrics.Observer{Catalog: cat, Writer: store, Now: d.Now, Log: d.Log, Routes: map[string]string{route: flow}}
+	for route, flow := range routes {
+		if f, ok := cat.Flow(flow); !ok || f.Source != slo.Server {
+			return nil, fmt.Errorf("SLO catalogue: %s measures %q, which is not a flow with source %q", route, flow, slo.Server)
+		}
+	}
+	o := &flowmetrics.Observer{Catalog: cat, Writer: store, Now: d.Now, Log: d.Log, Routes: routes}
 	return o.Wrap(h), nil
 }

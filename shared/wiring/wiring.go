@@ -93,14 +93,19 @@ func required(d Deps, name string) (string, error) {
 	return v, nil
 }
 
-// Tasks builds TasksFunction.
+// Tasks builds TasksFunction. It measures its two flows itself, as the server flows they
+// are: today_load (GET /tasks/today) and create_task (POST /tasks).
 func Tasks(d Deps) (any, error) {
 	table, err := required(d, EnvAppTable)
 	if err != nil {
 		return nil, err
 	}
 	svc := &tasks.Service{Repo: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID}
-	return httpFunction(d, tasks.Handler(svc, d.Log)), nil
+	h, err := observed(d, tasks.Handler(svc, d.Log), map[string]string{"GET /tasks/today": "today_load", "POST /tasks": "create_task"})
+	if err != nil {
+		return nil, err
+	}
+	return httpFunction(d, h), nil
 }
 
 // Main is the whole of a function's main: build the deployed
@@ -150,7 +155,7 @@ func ExecuteIntent(d Deps) (any, error) {
 	}
 	e := &execute.Engine{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID,
 		UndoEnabled: enabled, UndoWindow: window}
-	h, err := observed(d, execute.Handler(e, d.Log), "POST /intents/execute", "execute_intent")
+	h, err := observed(d, execute.Handler(e, d.Log), map[string]string{"POST /intents/execute": "execute_intent"})
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +173,7 @@ func Undo(d Deps) (any, error) {
 		return nil, err
 	}
 	s := &undo.Service{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID, Enabled: enabled}
-	h, err := observed(d, undo.Handler(s, d.Log), "POST /undo", "undo")
+	h, err := observed(d, undo.Handler(s, d.Log), map[string]string{"POST /undo": "undo"})
 	if err != nil {
 		return nil, err
 	}
