@@ -36,6 +36,7 @@ type world struct {
 	sns     *topic.Recorder
 	ingest  *flowmetrics.Service
 	checker *alert.Checker
+	callers int
 }
 
 func newWorld(t *testing.T) *world {
@@ -49,7 +50,8 @@ func newWorld(t *testing.T) *world {
 	w.db = opsstoretest.CountItems(dynamotest.New(t))
 	w.store = opsstore.New(w.db, dynamotest.OpsTable)
 	w.sns = &topic.Recorder{Now: clock, Names: map[string]string{topicARN: "AlertTopic"}}
-	w.ingest = &flowmetrics.Service{Catalog: cat, Writer: w.store, Now: clock}
+	w.ingest = &flowmetrics.Service{Catalog: cat, Writer: w.store, Now: clock,
+		Limiter: w.store, PerCallerPerMinute: flowmetrics.DefaultPerCallerPerMinute}
 	w.checker = &alert.Checker{
 		Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
 		Metrics: w.store, Store: w.store,
@@ -64,7 +66,7 @@ func newWorld(t *testing.T) *world {
 
 // report records n events of flow at the current time, bad of them failed, the way the flow
 // is measured: a server flow's as its function's Observer writes them, a client flow's
-// through ingest, as the app posts them (at most 500 a request).
+// through ingest, as the app posts them (at most 500 a request, one caller per request).
 func (w *world) report(flow string, n, bad int, latencyMs float64) {
 	w.t.Helper()
 	f, ok := w.ingest.Catalog.Flow(flow)
@@ -94,7 +96,8 @@ func (w *world) report(flow string, n, bad int, latencyMs float64) {
 				flow, latencyMs, outcome, at.Format(time.RFC3339))))
 		}
 		bad = max(bad-len, 0)
-		res, err := w.ingest.Ingest(context.Background(), raw)
+		w.callers++
+		res, err := w.ingest.Ingest(context.Background(), fmt.Sprintf("app-%d", w.callers), raw)
 		if err != nil || len != res.Accepted {
 			w.t.Fatalf("ingest: %+v, %v", res, err)
 		}

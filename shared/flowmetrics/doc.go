@@ -7,6 +7,16 @@
 // flow, so the evidence a page rests on is the server's alone; a client flow has its own
 // name and so its own buckets, and is judged only by its own objectives.
 //
+// One caller's weight is bounded: ingest counts each caller's accepted events per minute of
+// the server's clock (Limiter, a conditional counter shared by every instance) and refuses a
+// request that would take the caller over its limit L, whole (429), before it writes. Events
+// may be up to MaxAge late but at most MaxAhead early, and a window is read at its end, so
+// every event of one caller in a window of W was sent during the last W + MaxAhead: one
+// caller weighs at most L per minute of that, (W/1m + 5) x L events, whatever the buckets
+// (minute, hour or day) the window is read from. One request's writes are bounded too: its
+// accepted events may fall into at most MaxMinuteBuckets minute buckets (else 400), so it
+// writes at most that many buckets at each resolution, plus the limit's one counter.
+//
 // Ingest validates each event on its own, so one bad event does not
 // cost the rest of the batch, and aggregates the accepted ones at write time: per flow and
 // per UTC minute, hour and day, the number of events, the number good for each objective of

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
@@ -16,11 +17,13 @@ type ingestRequest struct {
 }
 
 // Handler serves POST /metrics/flows. Any signed-in caller may report the client flows (what
-// the app saw); server flows are refused event by event. The answer is 200 with the
-// per-event verdicts whenever the body itself is sound, even if every event was rejected.
+// the app saw), within its per-caller limit; server flows are refused event by event. The
+// answer is 200 with the per-event verdicts whenever the body itself is sound and within
+// the bounds, even if every event was rejected; a caller over its limit gets 429 with
+// Retry-After.
 func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /metrics/flows", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, _ httpapi.Identity) {
+	mux.Handle("POST /metrics/flows", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		var in ingestRequest
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			httpapi.WriteError(w, r, err)
@@ -34,8 +37,12 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			httpapi.WriteError(w, r, apperr.Field("events", "at most %d events per request, got %d", MaxEvents, len(*in.Events)))
 			return
 		}
-		res, err := s.Ingest(r.Context(), *in.Events)
+		res, err := s.Ingest(r.Context(), id.UserID, *in.Events)
 		if err != nil {
+			if apperr.Is(err, apperr.RateLimited) {
+				w.Header().Set("Retry-After", strconv.Itoa(RetryAfter(s.Now())))
+				httpapi.Logger(r.Context()).Warn("flow events over the caller's limit", "events", len(*in.Events))
+			}
 			httpapi.WriteError(w, r, err)
 			return
 		}

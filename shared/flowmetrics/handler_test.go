@@ -25,7 +25,8 @@ import (
 
 var now = time.Date(2026, 11, 28, 9, 25, 30, 0, time.UTC)
 
-// newHandler is POST /metrics/flows with OpsTable as the writer, the clock stopped at now.
+// newHandler is POST /metrics/flows as wired: OpsTable as the writer and the per-caller
+// limiter (600 events a minute), the clock stopped at now.
 func newHandler(t testing.TB, db dynamo.API) (http.Handler, *opsstore.Store) {
 	t.Helper()
 	return newHandlerAt(t, db, func() time.Time { return now })
@@ -38,7 +39,8 @@ func newHandlerAt(t testing.TB, db dynamo.API, clock func() time.Time) (http.Han
 		t.Fatal(err)
 	}
 	store := opsstore.New(db, dynamotest.OpsTable)
-	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: clock}
+	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: clock,
+		Limiter: store, PerCallerPerMinute: flowmetrics.DefaultPerCallerPerMinute}
 	return flowmetrics.Handler(svc, slog.New(slog.DiscardHandler), clock), store
 }
 
@@ -57,6 +59,13 @@ func serve(h http.Handler, body string, claims map[string]string) *httptest.Resp
 func TestIngestHandler(t *testing.T) {
 	user := httpapitest.Claims("user-1")
 	ok := event("today_load_client", 420, "ok", now.Add(-time.Minute))
+	spread := func(minutes int) string { // one event in each of the last minutes
+		es := make([]string, minutes)
+		for i := range es {
+			es[i] = event("today_load_client", 300, "ok", now.Add(-time.Duration(i)*time.Minute))
+		}
+		return events(es...)
+	}
 	many := func(n int) string {
 		es := make([]string, n)
 		for i := range es {
@@ -85,6 +94,9 @@ func TestIngestHandler(t *testing.T) {
 		{"empty list", `{"events":[]}`, user, 200, `{"accepted":0,"rejected":[]}`},
 		{"exactly 500 events", many(500), user, 200, ""},
 		{"501 events", many(501), user, 400, `invalid_request|events: at most 500 events per request, got 501`},
+		{"events of ten minutes", spread(10), user, 200, `{"accepted":10,"rejected":[]}`},
+		{"events of eleven minutes", spread(11), user, 400,
+			`invalid_request|events: the accepted events fall into 11 minute buckets (distinct flow and minute), at most 10 are allowed in one request: send the events of a few minutes per request`},
 		{"missing events", `{"evnts":[]}`, user, 400, `invalid_request|events: required: a list of up to 500 events`},
 		{"null events", `{"events":null}`, user, 400, `invalid_request|events: required: a list of up to 500 events`},
 		{"events not a list", `{"events":{"flow":"undo"}}`, user, 400, `invalid_request|events: must be an array, not object`},
@@ -168,18 +180,19 @@ func TestIngestHandlerStoreUnavailable(t *testing.T) {
 	}
 }
 
-// TestIngestWritesWithoutReading: a batch costs one UpdateItem per bucket it touches and no
-// read, whatever was stored before.
+// TestIngestWritesWithoutReading: a batch costs one UpdateItem for the caller's limit and
+// one per bucket it touches, and no read, whatever was stored before.
 func TestIngestWritesWithoutReading(t *testing.T) {
 	db := dynamotest.Count(dynamotest.New(t))
 	h, _ := newHandler(t, db)
-	body := batch() // 500 events, 2 flows, minutes 09:21 to 09:25: 2 x (5 + 1 + 1) buckets
+	body := batch() // 500 events, 2 flows, minutes 09:21 to 09:25: 1 + 2 x (5 + 1 + 1)
 	for round := range 3 {
 		db.Reset()
-		if rec := serve(h, body, httpapitest.Claims("user-1")); rec.Code != 200 {
+		// A caller each round: three full batches in one minute are over one caller's limit.
+		if rec := serve(h, body, httpapitest.Claims(fmt.Sprintf("user-%d", round))); rec.Code != 200 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
-		if got, want := db.Calls("UpdateItem"), 14; got != want {
+		if got, want := db.Calls("UpdateItem"), 15; got != want {
 			t.Errorf("round %d: UpdateItem calls = %d, want %d", round, got, want)
 		}
 		if got := db.Calls("") - db.Calls("UpdateItem"); got != 0 {

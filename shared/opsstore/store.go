@@ -16,10 +16,11 @@ type Store struct {
 }
 
 var (
-	_ flowmetrics.Writer = (*Store)(nil)
-	_ flowmetrics.Reader = (*Store)(nil)
-	_ alert.Store        = (*Store)(nil)
-	_ alert.Records      = (*Store)(nil)
+	_ flowmetrics.Writer  = (*Store)(nil)
+	_ flowmetrics.Reader  = (*Store)(nil)
+	_ flowmetrics.Limiter = (*Store)(nil)
+	_ alert.Store         = (*Store)(nil)
+	_ alert.Records       = (*Store)(nil)
 )
 
 // New returns the store over table.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -24,7 +26,27 @@ const (
 	EnvAckBaseURL = "ACK_BASE_URL"
 	// EnvRunbookBaseURL, when set, turns runbook paths into links.
 	EnvRunbookBaseURL = "RUNBOOK_BASE_URL"
+	// EnvFlowEventsPerCallerPerMinute is how many flow events one caller may report a
+	// minute through POST /metrics/flows (default flowmetrics.DefaultPerCallerPerMinute).
+	EnvFlowEventsPerCallerPerMinute = "FLOW_EVENTS_PER_CALLER_PER_MINUTE"
 )
+
+// maxPerCallerPerMinute keeps the configured limit a limit: at 100,000 events a minute one
+// caller would already outweigh any real traffic.
+const maxPerCallerPerMinute = 100_000
+
+// perCallerPerMinute reads EnvFlowEventsPerCallerPerMinute.
+func perCallerPerMinute(d Deps) (int, error) {
+	v := strings.TrimSpace(d.Getenv(EnvFlowEventsPerCallerPerMinute))
+	if v == "" {
+		return flowmetrics.DefaultPerCallerPerMinute, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPerCallerPerMinute {
+		return 0, fmt.Errorf("configuration: %s=%q is not a number of events from 1 to %d", EnvFlowEventsPerCallerPerMinute, v, maxPerCallerPerMinute)
+	}
+	return n, nil
+}
 
 // catalog parses the embedded SLO catalogue; a broken one fails INIT with every problem
 // named, rather than running without alerts.
@@ -54,7 +76,11 @@ func FlowMetrics(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: d.Now}
+	limit, err := perCallerPerMinute(d)
+	if err != nil {
+		return nil, err
+	}
+	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: d.Now, Limiter: store, PerCallerPerMinute: limit}
 	return httpFunction(d, flowmetrics.Handler(svc, d.Log, d.Now)), nil
 }
 

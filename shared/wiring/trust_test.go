@@ -262,3 +262,43 @@ func TestServerBurnPagesWhileACallerFloodsOK(t *testing.T) {
 		t.Errorf("pages = %q, want exactly one: create_task availability trigger", pages)
 	}
 }
+
+// TestTheLimitHoldsAcrossInstances: two instances of FlowMetricsFunction (two builds over one
+// table, as two Lambda sandboxes) share each caller's count; FLOW_EVENTS_PER_CALLER_PER_MINUTE
+// sets the limit, and a value that is not a limit fails INIT naming the variable.
+func TestTheLimitHoldsAcrossInstances(t *testing.T) {
+	tw := newTower(t, 0)
+	env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvFlowEventsPerCallerPerMinute: "300"}
+	d := wiring.Deps{DynamoDB: dynamotest.New(t), Getenv: func(k string) string { return env[k] }, Now: tw.clk.Now,
+		NewID: ids.Sequence("T"), Log: wiring.NewLogger(io.Discard, "")}
+	var instances [2]httpFunc
+	for i := range instances {
+		h, err := wiring.FlowMetrics(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		instances[i] = h.(httpFunc)
+	}
+	at := tw.clk.Now().Add(-time.Second).Format(time.RFC3339)
+	body := func(n int) string {
+		es := make([]string, n)
+		for i := range es {
+			es[i] = fmt.Sprintf(`{"flow":"today_load_client","latency_ms":80,"outcome":"ok","at":%q}`, at)
+		}
+		return `{"events":[` + strings.Join(es, ",") + `]}`
+	}
+	for i, step := range []struct {
+		instance, events, want int
+	}{{0, 200, 200}, {1, 100, 200}, {1, 1, 429}, {0, 1, 429}} {
+		if status, b := tw.call(instances[step.instance], "mallory", "POST", "/metrics/flows", body(step.events)); status != step.want {
+			t.Errorf("step %d: %d events to instance %d: %d %s, want %d", i, step.events, step.instance, status, b, step.want)
+		}
+	}
+	for _, v := range []string{"0", "-5", "ten", "100001"} {
+		env[wiring.EnvFlowEventsPerCallerPerMinute] = v
+		_, err := wiring.FlowMetrics(d)
+		if want := "FLOW_EVENTS_PER_CALLER_PER_MINUTE=\"" + v + "\" is not a number of events from 1 to 100000"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s=%q: error %v, want %q", wiring.EnvFlowEventsPerCallerPerMinute, v, err, want)
+		}
+	}
+}
