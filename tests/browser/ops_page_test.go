@@ -30,8 +30,8 @@ func TestOpsPageInChromium(t *testing.T) {
 	c := newClient(t, r.URL)
 	acks := seedWeek(t, c)
 
-	// Both acknowledgements the page's forms posted are stored: the create_task page as
-	// real, today_load's latency alert as a false positive, each by oncall-1.
+	// Both acknowledgements the page's forms posted are stored: the create_task_client ticket
+	// as real, today_load_client's latency alert as a false positive, each by oncall-1.
 	kinds := map[string]bool{}
 	stored := c.alerts()
 	for _, a := range acks {
@@ -45,8 +45,8 @@ func TestOpsPageInChromium(t *testing.T) {
 				a.ID, a.Flow, a.Objective, a.Severity, got.AcknowledgedAt, deref(got.AcknowledgedBy), deref(got.Verdict), a.Verdict)
 		}
 	}
-	if !kinds["create_task availability"] || !kinds["today_load latency"] {
-		t.Errorf("acknowledged %v, want the create_task availability page and today_load's latency alert", kinds)
+	if !kinds["create_task_client availability"] || !kinds["today_load_client latency"] {
+		t.Errorf("acknowledged %v, want the create_task_client availability ticket and today_load_client's latency alert", kinds)
 	}
 
 	// Once per week: two invocations, one message on the DigestTopic.
@@ -86,14 +86,14 @@ func TestOpsPageInChromium(t *testing.T) {
 	for _, tr := range find(doc, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "data-flow") != "" && inside(n, "slo-table") }) {
 		rows[attr(tr, "data-flow")]++
 	}
-	for _, flow := range []string{"today_load", "create_task", "execute_intent", "undo"} {
+	for _, flow := range []string{"today_load", "create_task", "execute_intent", "undo", "today_load_client", "create_task_client"} {
 		if rows[flow] != 2 {
 			t.Errorf("rendered SLO table: %d rows for %s, want 2 (latency, availability)", rows[flow], flow)
 		}
 	}
 
 	svgs := find(doc, func(n *html.Node) bool { return n.Data == "svg" })
-	if len(svgs) != 4 {
+	if len(svgs) != 6 {
 		t.Errorf("%d SVGs in the rendered DOM, want one per flow", len(svgs))
 	}
 	for _, svg := range svgs {

@@ -19,6 +19,8 @@ type client struct {
 	t    *testing.T
 	base string
 	http *http.Client
+	// reporters counts the app installs report has posted as.
+	reporters int
 }
 
 func newClient(t *testing.T, base string) *client {
@@ -68,13 +70,27 @@ type event struct {
 	At        string  `json:"at"`
 }
 
-// report posts events through POST /metrics/flows, at most 500 a request.
+// report posts events through POST /metrics/flows as many installs of the app would: each
+// request from its own user, with events of at most 10 minute buckets (distinct flow and
+// minute, the ingest's bound) and never more than one caller may report a minute.
 func (c *client) report(events []event) {
 	c.t.Helper()
 	for len(events) > 0 {
-		n := min(len(events), 500)
+		n, buckets := 0, map[string]bool{}
+		for ; n < len(events) && n < 500; n++ {
+			at, err := time.Parse(time.RFC3339, events[n].At)
+			if err != nil {
+				c.t.Fatal(err)
+			}
+			k := events[n].Flow + at.UTC().Truncate(time.Minute).String()
+			if !buckets[k] && len(buckets) == 10 {
+				break
+			}
+			buckets[k] = true
+		}
+		c.reporters++
 		body, _ := json.Marshal(map[string]any{"events": events[:n]})
-		status, _, b := c.do("POST", "/metrics/flows", "application/json", body, map[string]string{"X-Dev-User": "app"})
+		status, _, b := c.do("POST", "/metrics/flows", "application/json", body, map[string]string{"X-Dev-User": fmt.Sprintf("app-%d", c.reporters)})
 		var res struct {
 			Accepted int `json:"accepted"`
 		}
@@ -82,6 +98,23 @@ func (c *client) report(events []event) {
 			c.t.Fatalf("report %d events: %d %s", n, status, b)
 		}
 		events = events[n:]
+	}
+}
+
+// serve makes requests to TasksFunction at the runner's clock, which measures today_load
+// and create_task itself: loads GET /tasks/today and creates POST /tasks for a user.
+func (c *client) serve(user string, loads, creates int) {
+	c.t.Helper()
+	app := map[string]string{"X-Dev-User": user}
+	for i := range creates {
+		if status, _, b := c.do("POST", "/tasks", "application/json", fmt.Appendf(nil, `{"title":"seeded task %d"}`, i), app); status != 201 {
+			c.t.Fatalf("POST /tasks: %d %s", status, b)
+		}
+	}
+	for range loads {
+		if status, _, b := c.do("GET", "/tasks/today?timezone=Europe/Berlin", "", nil, app); status != 200 {
+			c.t.Fatalf("GET /tasks/today: %d %s", status, b)
+		}
 	}
 }
 
@@ -169,8 +202,9 @@ func (c *client) ackByForm(id, verdict string) {
 	}
 }
 
-// traffic is a day's events for every flow: one every 2.5 minutes from each, ending at end.
-// slowShare of today_load's events are slow (over its 1500 ms objective).
+// traffic is a day of what the app saw, for both client flows: one event every 2.5 minutes
+// from each, ending at end. slowShare of today_load_client's events are slow (over its
+// 3000 ms objective). The server flows are the runner's own measurement (client.serve).
 func traffic(start, end time.Time, slowShare float64) []event {
 	var out []event
 	i := 0
@@ -179,19 +213,17 @@ func traffic(start, end time.Time, slowShare float64) []event {
 		ts := at.UTC().Format(time.RFC3339)
 		tl := 380 + float64(i%17)*23
 		if float64(i%100) < slowShare*100 {
-			tl = 2100 + float64(i%7)*90
+			tl = 3300 + float64(i%7)*90
 		}
 		out = append(out,
-			event{"today_load", tl, "ok", ts},
-			event{"create_task", 140 + float64(i%13)*19, "ok", ts},
-			event{"execute_intent", 90 + float64(i%11)*31, "ok", ts},
-			event{"undo", 60 + float64(i%5)*12, "ok", ts},
+			event{"today_load_client", tl, "ok", ts},
+			event{"create_task_client", 140 + float64(i%13)*19, "ok", ts},
 		)
 	}
 	return out
 }
 
-// outage is create_task failing one request in two over the minutes before end.
+// outage is the app seeing create_task fail one request in two over the minutes before end.
 func outage(end time.Time, minutes int) []event {
 	var out []event
 	for m := range minutes * 3 {
@@ -200,31 +232,35 @@ func outage(end time.Time, minutes int) []event {
 		if m%2 == 0 {
 			outcome = "error"
 		}
-		out = append(out, event{"create_task", 210 + float64(m%9)*40, outcome, at.UTC().Format(time.RFC3339)})
+		out = append(out, event{"create_task_client", 210 + float64(m%9)*40, outcome, at.UTC().Format(time.RFC3339)})
 	}
 	return out
 }
 
 // seedWeek replays Sunday evening and Monday morning of 2026-W48/W49 through the runner:
-// a day in which today_load was slow (a ticket, acknowledged as a false positive) and
-// create_task started failing (a page, acknowledged as real), then Monday: the outage goes
-// on, and the weekly digest of 2026-W48 is made (invoked twice: one message). It returns
-// the acknowledgements it made. The runner must run with LOCAL_SCHEDULES=off: the burn-rate
-// check runs when seedWeek invokes it, never in between on the moved clock.
+// a day in which the app saw today_load slow (a today_load_client ticket, acknowledged as a
+// false positive) and create_task start failing (a create_task_client ticket, acknowledged
+// as real), while TasksFunction measured its own requests (today_load, create_task); then
+// Monday: the outage goes on, and the weekly digest of 2026-W48 is made (invoked twice: one
+// message). It returns the acknowledgements it made. Client flows ticket, never page, and
+// the runner's server cannot be made to fail from outside, so the seeded alerts are tickets.
+// The runner must run with LOCAL_SCHEDULES=off: the burn-rate check runs when seedWeek
+// invokes it, never in between on the moved clock.
 func seedWeek(t *testing.T, c *client) []ack {
 	sunday := time.Date(2026, 11, 29, 21, 0, 0, 0, time.UTC) // LOCAL_NOW
 	// Events may be a day old; start a little later, as the clock runs on while they are sent.
 	c.report(traffic(sunday.Add(-23*time.Hour-50*time.Minute), sunday, 0.2))
 	c.report(outage(sunday, 15))
+	c.serve("sam", 40, 10)
 	c.invoke("BurnRateCheckFunction", sunday)
 	c.setClock(sunday.Add(6 * time.Minute))
 	var acks []ack
 	for _, a := range c.firing() {
 		switch {
-		case a.Flow == "create_task" && a.Objective == "availability" && a.Severity == "page":
+		case a.Flow == "create_task_client" && a.Objective == "availability" && a.Severity == "ticket":
 			c.ackByForm(a.ID, "true_positive")
 			acks = append(acks, ack{a, "true_positive"})
-		case a.Flow == "today_load" && a.Objective == "latency":
+		case a.Flow == "today_load_client" && a.Objective == "latency":
 			c.ackByForm(a.ID, "false_positive")
 			acks = append(acks, ack{a, "false_positive"})
 		}
@@ -234,6 +270,7 @@ func seedWeek(t *testing.T, c *client) []ack {
 	c.setClock(monday)
 	c.report(traffic(sunday.Add(6*time.Minute), monday, 0.02))
 	c.report(outage(monday, 20))
+	c.serve("sam", 40, 10)
 	c.invoke("BurnRateCheckFunction", monday)
 	digestTime := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC) // the scheduled time; W48 ended at midnight
 	c.invoke("WeeklyDigestFunction", digestTime)

@@ -4,9 +4,10 @@ package contract
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -73,21 +74,23 @@ func TestPageArrivesOnSubscribedQueue(t *testing.T) {
 		ResolveAfter: alert.DefaultResolveAfter, Now: clock, NewID: ids.Sequence("A"),
 		Log: slog.New(slog.DiscardHandler),
 	}
-	ingest := &flowmetrics.Service{Catalog: cat, Writer: store, Now: clock}
+	// create_task is a server flow: TasksFunction's Observer records each request, here
+	// around a handler that fails one request in five.
+	served := 0
+	tasks := (&flowmetrics.Observer{Catalog: cat, Writer: store, Now: clock, Log: slog.New(slog.DiscardHandler),
+		Routes: map[string]string{"POST /tasks": "create_task"}}).Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		served++
+		if served%5 == 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
 
 	// create_task fails one request in five for ten minutes: a page (and a ticket).
 	for range 10 {
-		var raw []json.RawMessage
-		for i := range 100 {
-			outcome := "ok"
-			if i%5 == 0 {
-				outcome = "error"
-			}
-			raw = append(raw, json.RawMessage(fmt.Sprintf(`{"flow":"create_task","latency_ms":150,"outcome":%q,"at":%q}`,
-				outcome, now.Add(-time.Second).Format(time.RFC3339))))
-		}
-		if res, err := ingest.Ingest(ctx, raw); err != nil || res.Accepted != 100 {
-			t.Fatalf("ingest: %+v %v", res, err)
+		for range 100 {
+			tasks.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/tasks", nil))
 		}
 		if _, err := c.Run(ctx); err != nil {
 			t.Fatal(err)

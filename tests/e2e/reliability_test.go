@@ -17,10 +17,11 @@ import (
 	"github.com/lucian-app/phase12/tests/harness"
 )
 
-// TestControlTowerUnderEmulator: flow events in through FlowMetricsFunction, a scheduled
-// BurnRateCheckFunction run that pages through SNS (read from a subscribed SQS queue), and
-// the ops routes seeing and acknowledging the incident: the three built bootstraps, the
-// sample events, DynamoDB Local and moto behind them.
+// TestControlTowerUnderEmulator: flow events in through FlowMetricsFunction (a server flow's
+// refused), a server-side outage measured by TasksFunction, a scheduled BurnRateCheckFunction
+// run that pages through SNS (read from a subscribed SQS queue), and the ops routes seeing
+// and acknowledging the incident: the four built bootstraps, the sample events, DynamoDB
+// Local and moto behind them.
 // acceptedSample counts the events of flow in events/flow-metrics.json that the ingest did
 // not reject (rejected is the "rejected" list of its answer).
 func acceptedSample(t *testing.T, rejected []any, flow string) int {
@@ -91,27 +92,41 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 		t.Fatalf("sample ingest: %d %v", status, body)
 	}
 
-	// A total outage of create_task, reported now (the functions use the real clock).
+	// A caller forging a total outage of create_task, a server flow: every event is refused,
+	// with the flow to report instead.
 	e := loadEvent(t, "flow-metrics.json")
 	var es []string
-	const outage = 200
-	for range outage {
+	for range 200 {
 		es = append(es, fmt.Sprintf(`{"flow":"create_task","latency_ms":90,"outcome":"error","at":%q}`, time.Now().UTC().Format(time.RFC3339)))
 	}
 	e.Body = `{"events":[` + strings.Join(es, ",") + `]}`
 	e.Headers["content-length"] = fmt.Sprint(len(e.Body))
-	if status, body, _ := invokeHTTP(t, ingest, e); status != 200 || body["accepted"] != float64(outage) {
-		t.Fatalf("ingest: %d %v", status, body)
+	status, body, _ = invokeHTTP(t, ingest, e)
+	forged, _ := body["rejected"].([]any)
+	if status != 200 || body["accepted"] != float64(0) || len(forged) != 200 ||
+		forged[0].(map[string]any)["reason"] != "flow: create_task is measured by the server; report what the app saw as create_task_client" {
+		t.Fatalf("forged create_task events: %d %v", status, body)
 	}
 
-	// Every accepted create_task event is counted once at each resolution, however many
-	// minute or hour buckets the events fell into (a run that crosses a minute boundary
-	// writes two minute buckets): the totals per resolution add up to the events sent.
-	want := outage + acceptedSample(t, rejected, "create_task")
+	// A real outage of create_task, as TasksFunction measures it: its AppTable does not exist,
+	// so every POST /tasks fails on the server (the functions use the real clock).
+	tasks := startFunction(t, "tasks", "APP_TABLE=AppTable-e2e-missing", "OPS_TABLE="+table)
+	const outage = 30
+	for range outage {
+		if status, body, _ := invokeHTTP(t, tasks, loadEvent(t, "tasks-create.json")); status < 500 {
+			t.Fatalf("POST /tasks without its table: %d %v, want a 5xx", status, body)
+		}
+	}
+
+	// Every request is counted once at each resolution, however many minute or hour buckets
+	// the run crossed, and none of the forged events is; the client flow holds only what the
+	// sample got accepted.
 	for _, res := range []flowmetrics.Resolution{flowmetrics.Minute, flowmetrics.Hour, flowmetrics.Day} {
-		if got := flowTotal(t, table, "create_task", res); got != uint64(want) {
-			t.Errorf("create_task %v buckets in OpsTable: got a total of %d events, want %d (%d sent now, %d of the sample)",
-				res, got, want, outage, want-outage)
+		if got := flowTotal(t, table, "create_task", res); got != outage {
+			t.Errorf("create_task %v buckets in OpsTable: got a total of %d events, want the %d requests TasksFunction served", res, got, outage)
+		}
+		if got, want := flowTotal(t, table, "create_task_client", res), acceptedSample(t, rejected, "create_task_client"); got != uint64(want) {
+			t.Errorf("create_task_client %v buckets: got a total of %d events, want the sample's %d", res, got, want)
 		}
 	}
 
@@ -168,7 +183,7 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 	}
 
 	status, body, _ = invokeHTTP(t, ops, loadEvent(t, "ops-slo.json"))
-	if flows, _ := body["flows"].([]any); status != 200 || len(flows) != 4 {
+	if flows, _ := body["flows"].([]any); status != 200 || len(flows) != 6 {
 		t.Errorf("GET /ops/slo: %d %v", status, body)
 	}
 	user := loadEvent(t, "ops-slo.json")
