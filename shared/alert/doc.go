@@ -16,6 +16,11 @@
 // duplicates it. A crash between SNS accepting and the mark being written is the one case
 // that publishes twice; the dedup key lets the receiver fold the copies.
 //
+// Only server flows page: a client flow (slo.Client, reported by any signed-in caller) is
+// judged by the ticket rules alone (RulesFor), so no caller can page anyone, however many
+// events they send; a server burn pages on the server's own measurement, which no caller can
+// dilute.
+//
 // A firing alert resolves only after its condition has stayed clear for ResolveAfter, so a
 // burn hovering at a threshold does not page on every other run. A metrics read that fails
 // leaves its flow's alerts as they are: a broken read is not a recovery.
