@@ -48,6 +48,7 @@ type execItem struct {
 	CreatedKind    string `dynamodbav:"created_kind,omitempty"`
 	CreatedID      string `dynamodbav:"created_id,omitempty"`
 	CreatedVersion int    `dynamodbav:"created_version,omitempty"`
+	CreatedRef     string `dynamodbav:"created_ref,omitempty"`
 	UndoExpiresMS  int64  `dynamodbav:"undo_expires_ms,omitempty"`
 	UndoneAt       string `dynamodbav:"undone_at,omitempty"`
 	ExpiresAt      int64  `dynamodbav:"expires_at"`
@@ -103,7 +104,7 @@ func recordItem(owner string, r execute.Execution) (map[string]types.AttributeVa
 		IdempotencyKey: r.IdempotencyKey, Fingerprint: r.Fingerprint, Type: r.Type, At: r.At.UTC().Format(time.RFC3339Nano),
 		Status: r.Status, Body: string(r.Body), KeyExpiresMS: r.KeyExpiresAt.UnixMilli(), ExpiresAt: r.KeyExpiresAt.Unix()}
 	if r.Created != nil {
-		it.CreatedKind, it.CreatedID, it.CreatedVersion = r.Created.Kind, r.Created.ID, r.Created.Version
+		it.CreatedKind, it.CreatedID, it.CreatedVersion, it.CreatedRef = r.Created.Kind, r.Created.ID, r.Created.Version, r.Created.Ref
 	}
 	if !r.UndoExpiresAt.IsZero() {
 		it.UndoExpiresMS = r.UndoExpiresAt.UnixMilli()
@@ -120,7 +121,7 @@ func executionOf(av map[string]types.AttributeValue) (execute.Execution, error) 
 	ex := execute.Execution{ID: it.ExecutionID, IdempotencyKey: it.IdempotencyKey, Fingerprint: it.Fingerprint,
 		Type: it.Type, At: at, Status: it.Status, Body: []byte(it.Body), KeyExpiresAt: time.UnixMilli(it.KeyExpiresMS).UTC()}
 	if it.CreatedKind != "" {
-		ex.Created = &execute.Created{Kind: it.CreatedKind, ID: it.CreatedID, Version: it.CreatedVersion}
+		ex.Created = &execute.Created{Kind: it.CreatedKind, ID: it.CreatedID, Version: it.CreatedVersion, Ref: it.CreatedRef}
 	}
 	if it.UndoExpiresMS != 0 {
 		ex.UndoExpiresAt = time.UnixMilli(it.UndoExpiresMS).UTC()
@@ -145,42 +146,53 @@ func (s *Store) auditPut(owner string, e execute.AuditEntry) (*types.Put, error)
 	return &types.Put{TableName: aws.String(s.Table), Item: item}, nil
 }
 
-// effectItem is the write of an execution's effect, conditioned so that it
-// applies only to the state the engine resolved.
-func (s *Store) effectItem(owner string, e execute.Effect) (types.TransactWriteItem, error) {
+// effectItems are the writes of an execution's effect, conditioned so
+// that they apply only to the state the engine resolved; the effect's own
+// item comes first. quota is the position of a count that grows (-1: none).
+func (s *Store) effectItems(owner string, e execute.Effect) (items []types.TransactWriteItem, quota int, err error) {
 	table := aws.String(s.Table)
 	switch {
 	case e.CreateTask != nil:
-		item, err := TaskItem(owner, *e.CreateTask)
-		return types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item,
-			ConditionExpression: aws.String("attribute_not_exists(PK)")}}, err
+		return s.taskWrites(owner, nil, e.CreateTask)
+	case e.ReplaceTask != nil:
+		if e.Prev == nil {
+			return nil, -1, errors.New("appstore: a task replaced without the task it replaces")
+		}
+		return s.taskWrites(owner, e.Prev, e.ReplaceTask)
+	case e.DeleteTask != nil:
+		return s.taskWrites(owner, e.DeleteTask, nil)
 	case e.CreateGoal != nil:
 		item, err := GoalItem(owner, *e.CreateGoal)
-		return types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item,
-			ConditionExpression: aws.String("attribute_not_exists(PK)")}}, err
-	case e.ReplaceTask != nil:
-		item, err := TaskItem(owner, *e.ReplaceTask)
-		return types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item,
-			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :prev"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(e.PrevVersion))}}}, err
-	case e.DeleteTask != nil:
-		return types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: taskKey(owner, e.DeleteTask.ID),
-			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :v"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(int64(e.DeleteTask.Version))}}}, nil
+		return []types.TransactWriteItem{
+			{Put: &types.Put{TableName: table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+			s.countUpdate(owner, quotaGoals, 1, s.maxGoals()),
+		}, 1, err
 	case e.DeleteGoal != nil:
-		return types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: key(userPK(owner), goalPrefix+e.DeleteGoal.ID),
-			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :v"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(int64(e.DeleteGoal.Version))}}}, nil
+		return []types.TransactWriteItem{
+			{Delete: &types.Delete{TableName: table, Key: key(userPK(owner), goalPrefix+e.DeleteGoal.ID),
+				ConditionExpression:       aws.String("attribute_exists(PK) AND version = :v"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(int64(e.DeleteGoal.Version))}}},
+			s.countUpdate(owner, quotaGoals, -1, 0),
+		}, -1, nil
 	}
-	return types.TransactWriteItem{}, errors.New("appstore: an execution without an effect")
+	return nil, -1, errors.New("appstore: an execution without an effect")
+}
+
+// UndoRef is, for a created task, the sort key of its open copy, which the
+// undo transaction deletes with it; a goal has none.
+func (s *Store) UndoRef(e execute.Effect) string {
+	if e.CreateTask != nil {
+		return openSK(*e.CreateTask)
+	}
+	return ""
 }
 
 // Item positions in the execute transaction, for reading cancellations.
 // The record goes first: emulators that stop at the first failed item
-// (minidyn) then still report a duplicate as a duplicate.
+// (minidyn) then still report a duplicate as a duplicate. The effect's
+// items follow the fixed ones.
 const (
 	txRecord = iota
-	txEffect
 	txAudit
 	txConfirm
 )
@@ -188,7 +200,7 @@ const (
 // Commit writes the effect, the execution record and the audit entry (and
 // consumes the confirmation) in one TransactWriteItems.
 func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) error {
-	effect, err := s.effectItem(owner, c.Effect)
+	effects, quota, err := s.effectItems(owner, c.Effect)
 	if err != nil {
 		return err
 	}
@@ -201,7 +213,6 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 		return err
 	}
 	items := []types.TransactWriteItem{
-		txEffect: effect,
 		txRecord: {Put: &types.Put{TableName: aws.String(s.Table), Item: record,
 			// A record past its window frees its key; TTL may not have
 			// removed it yet, so the clock decides, not the item's presence.
@@ -221,6 +232,8 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 				":targets": str(intent.TargetsKey(c.Confirm.Targets)), ":now": num(c.Now.UnixMilli())},
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}})
 	}
+	txEffect := len(items)
+	items = append(items, effects...)
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	reasons := dynamo.Canceled(err)
 	if reasons == nil {
@@ -251,6 +264,11 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 		return confirmationRefused(reasons[txConfirm].Item, *c.Confirm, c.Now)
 	case code(txEffect) == dynamo.ReasonConditionFailed:
 		return execute.ErrEffectConflict
+	case quota >= 0 && code(txEffect+quota) == dynamo.ReasonConditionFailed:
+		if c.Effect.CreateGoal != nil {
+			return quotaError("goals", s.maxGoals())
+		}
+		return quotaError("open tasks", s.maxOpenTasks())
 	}
 	return dynamo.Wrap(err)
 }

@@ -2,11 +2,15 @@ package appstore
 
 import (
 	"context"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
@@ -40,16 +44,66 @@ func goalOf(av map[string]types.AttributeValue) (tasks.Goal, error) {
 		CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(), Version: it.Version}, nil
 }
 
-// CreateGoal stores a new goal; an existing id is a conflict.
+// CreateGoal stores a new goal within the goal quota; an existing id is a
+// conflict.
 func (s *Store) CreateGoal(ctx context.Context, owner string, g tasks.Goal) error {
 	item, err := GoalItem(owner, g)
 	if err != nil {
 		return err
 	}
-	return s.putNew(ctx, item, "goal", g.ID)
+	err = dynamo.Transact(ctx, s.DB, []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(s.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		s.countUpdate(owner, quotaGoals, 1, s.maxGoals()),
+	}, s.Sleep)
+	reasons := dynamo.Canceled(err)
+	switch {
+	case reasons == nil || dynamo.Retryable(reasons) || len(reasons) < 2:
+		return dynamo.Wrap(err)
+	case aws.ToString(reasons[0].Code) == dynamo.ReasonConditionFailed:
+		return apperr.New(apperr.Conflict, "a goal with id %q exists", g.ID)
+	case aws.ToString(reasons[1].Code) == dynamo.ReasonConditionFailed:
+		return quotaError("goals", s.maxGoals())
+	}
+	return dynamo.Wrap(err)
 }
 
-// ListGoals returns the owner's goals, oldest first (ids sort by time).
+// Goals returns one page of the owner's goals, oldest first (ids sort by
+// time), and the cursor of the next page.
+func (s *Store) Goals(ctx context.Context, owner string, p tasks.Page) ([]tasks.Goal, string, error) {
+	pos, err := cursor.Decode(p.Cursor, cursorGoals, owner)
+	if err != nil {
+		return nil, "", err
+	}
+	in := s.ownerQuery(owner, goalPrefix)
+	in.Limit = aws.Int32(int32(p.Limit))
+	if pos != nil {
+		after := pos["sk"]
+		if !strings.HasPrefix(after, goalPrefix) {
+			return nil, "", cursor.Invalid()
+		}
+		in.ExclusiveStartKey = key(userPK(owner), after)
+	}
+	out, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, "", dynamo.Wrap(err)
+	}
+	list := make([]tasks.Goal, 0, len(out.Items))
+	for _, av := range out.Items {
+		g, err := goalOf(av)
+		if err != nil {
+			return nil, "", err
+		}
+		list = append(list, g)
+	}
+	next := ""
+	if len(out.LastEvaluatedKey) > 0 && len(list) > 0 {
+		next = cursor.Encode(cursorGoals, owner, map[string]string{"sk": goalPrefix + list[len(list)-1].ID})
+	}
+	return list, next, nil
+}
+
+// ListGoals returns every goal of the owner, oldest first: what resolving
+// a goal_ref reads, bounded by the goal quota.
 func (s *Store) ListGoals(ctx context.Context, owner string) ([]tasks.Goal, error) {
 	out := []tasks.Goal{}
 	err := dynamo.QueryAll(ctx, s.DB, s.ownerQuery(owner, goalPrefix), func(av map[string]types.AttributeValue) error {

@@ -9,6 +9,13 @@ import (
 type Store struct {
 	DB    dynamo.API
 	Table string
+	// MaxOpenTasks and MaxGoals are the per-user quotas (0: the defaults,
+	// DefaultMaxOpenTasks and DefaultMaxGoals).
+	MaxOpenTasks int
+	MaxGoals     int
+	// Sleep waits between retries of a cancelled transaction (nil: the
+	// real wait); tests inject one that records.
+	Sleep dynamo.Sleeper
 }
 
 var _ tasks.Repository = (*Store)(nil)

@@ -2,6 +2,7 @@ package appstore
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,13 +61,95 @@ func taskOf(av map[string]types.AttributeValue) (tasks.Task, error) {
 		Completed: it.Completed, CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(), Version: it.Version}, nil
 }
 
-// CreateTask stores a new task; an existing id is a conflict.
-func (s *Store) CreateTask(ctx context.Context, owner string, t tasks.Task) error {
-	item, err := TaskItem(owner, t)
+// taskWrites are the transaction items that take the owner's task from
+// prev (nil: it does not exist) to next (nil: deleted): the task item,
+// conditioned on prev's version (or on not existing), its open copy (see
+// open.go) and the open-task count. The task item comes first; quota is
+// the position of the count's update, or -1 when the count does not grow.
+func (s *Store) taskWrites(owner string, prev, next *tasks.Task) (items []types.TransactWriteItem, quota int, err error) {
+	table := aws.String(s.Table)
+	id := ""
+	switch {
+	case next != nil:
+		id = next.ID
+		item, err := TaskItem(owner, *next)
+		if err != nil {
+			return nil, -1, err
+		}
+		put := &types.Put{TableName: table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)")}
+		if prev != nil {
+			put.ConditionExpression = aws.String("attribute_exists(PK) AND version = :prev")
+			put.ExpressionAttributeValues = map[string]types.AttributeValue{":prev": num(int64(prev.Version))}
+		}
+		items = append(items, types.TransactWriteItem{Put: put})
+	case prev != nil:
+		id = prev.ID
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: taskKey(owner, id),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :prev"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(prev.Version))}}})
+	default:
+		return nil, -1, errors.New("appstore: a task write from nothing to nothing")
+	}
+	var was, will string
+	if prev != nil {
+		was = openSK(*prev)
+	}
+	if next != nil {
+		will = openSK(*next)
+	}
+	// One transaction may not touch an item twice: an unchanged sort key
+	// is one Put that replaces the copy.
+	if was != "" && was != will {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: key(userPK(owner), was)}})
+	}
+	if will != "" {
+		item, err := openItem(owner, *next)
+		if err != nil {
+			return nil, -1, err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item}})
+	}
+	quota = -1
+	switch {
+	case was == "" && will != "":
+		quota = len(items)
+		items = append(items, s.countUpdate(owner, quotaOpenTasks, 1, s.maxOpenTasks()))
+	case was != "" && will == "":
+		items = append(items, s.countUpdate(owner, quotaOpenTasks, -1, 0))
+	}
+	return items, quota, nil
+}
+
+// writeTask runs taskWrites alone (POST /tasks, PATCH /tasks/{id}).
+func (s *Store) writeTask(ctx context.Context, owner string, prev, next *tasks.Task) error {
+	items, quota, err := s.taskWrites(owner, prev, next)
 	if err != nil {
 		return err
 	}
-	return s.putNew(ctx, item, "task", t.ID)
+	err = dynamo.Transact(ctx, s.DB, items, s.Sleep)
+	reasons := dynamo.Canceled(err)
+	switch {
+	case reasons == nil || dynamo.Retryable(reasons):
+		return dynamo.Wrap(err)
+	case quota >= 0 && quota < len(reasons) && aws.ToString(reasons[quota].Code) == dynamo.ReasonConditionFailed:
+		return quotaError("open tasks", s.maxOpenTasks())
+	case aws.ToString(reasons[0].Code) != dynamo.ReasonConditionFailed:
+		return dynamo.Wrap(err)
+	case prev == nil:
+		return apperr.New(apperr.Conflict, "a task with id %q exists", next.ID)
+	}
+	// Deleted (e.g. undone) or edited since it was read: either way the
+	// client's view is stale. Tell which, for a useful message.
+	if _, getErr := s.GetTask(ctx, owner, prev.ID); apperr.Is(getErr, apperr.NotFound) {
+		return getErr
+	}
+	return apperr.New(apperr.Conflict, "task %q changed while it was being edited; read it again", prev.ID)
+}
+
+// CreateTask stores a new task and its open copy, within the open-task
+// quota; an existing id is a conflict.
+func (s *Store) CreateTask(ctx context.Context, owner string, t tasks.Task) error {
+	return s.writeTask(ctx, owner, nil, &t)
 }
 
 // putNew writes an item that must not exist yet.
@@ -95,31 +178,15 @@ func (s *Store) GetTask(ctx context.Context, owner, id string) (tasks.Task, erro
 	return taskOf(out.Item)
 }
 
-// ReplaceTask writes t if the stored task is still at prevVersion.
-func (s *Store) ReplaceTask(ctx context.Context, owner string, t tasks.Task, prevVersion int) error {
-	item, err := TaskItem(owner, t)
-	if err != nil {
-		return err
-	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.Table), Item: item,
-		ConditionExpression: aws.String("attribute_exists(PK) AND version = :prev"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":prev": num(int64(prevVersion)),
-		},
-	})
-	if dynamo.ConditionFailed(err) {
-		// Deleted (e.g. undone) or edited since it was read: either way the
-		// client's view is stale. Tell which, for a useful message.
-		if _, getErr := s.GetTask(ctx, owner, t.ID); apperr.Is(getErr, apperr.NotFound) {
-			return getErr
-		}
-		return apperr.New(apperr.Conflict, "task %q changed while it was being edited; read it again", t.ID)
-	}
-	return dynamo.Wrap(err)
+// ReplaceTask writes next, and moves its open copy, if the stored task is
+// still prev (its version).
+func (s *Store) ReplaceTask(ctx context.Context, owner string, prev, next tasks.Task) error {
+	return s.writeTask(ctx, owner, &prev, &next)
 }
 
-// ListTasks returns the owner's tasks.
+// ListTasks returns every task of the owner, completed ones too, reading
+// the whole history: for the backfill and tests; no route calls it (the
+// routes read open copies, see open.go).
 func (s *Store) ListTasks(ctx context.Context, owner string, openOnly bool) ([]tasks.Task, error) {
 	in := s.ownerQuery(owner, taskPrefix)
 	if openOnly {

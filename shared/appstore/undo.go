@@ -30,20 +30,35 @@ func (s *Store) Undo(ctx context.Context, owner string, t undo.Token, now time.T
 	if err != nil {
 		return err
 	}
+	// The token's Ref must be the record's: it names the open copy this
+	// transaction deletes, so a changed Ref cannot reach another item.
+	refCond, values := " AND attribute_not_exists(created_ref)", map[string]types.AttributeValue{
+		":at": str(now.UTC().Format(time.RFC3339Nano)), ":exec": str(t.ExecutionID), ":kind": str(t.Kind),
+		":item": str(t.ItemID), ":now": num(now.UnixMilli())}
+	if t.Ref != "" {
+		refCond, values[":ref"] = " AND created_ref = :ref", str(t.Ref)
+	}
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{TableName: table, Key: execKey(owner, t.IdempotencyKey),
 			UpdateExpression: aws.String("SET undone_at = :at"),
 			ConditionExpression: aws.String("execution_id = :exec AND created_kind = :kind AND created_id = :item" +
-				" AND undo_expires_ms > :now AND attribute_not_exists(undone_at)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":at": str(now.UTC().Format(time.RFC3339Nano)), ":exec": str(t.ExecutionID), ":kind": str(t.Kind),
-				":item": str(t.ItemID), ":now": num(now.UnixMilli())},
+				" AND undo_expires_ms > :now AND attribute_not_exists(undone_at)" + refCond),
+			ExpressionAttributeValues:           values,
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}},
 		// Created at version 1; any edit bumped it.
 		{Delete: &types.Delete{TableName: table, Key: key(userPK(owner), prefix+t.ItemID),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :created"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":created": num(1)}}},
 		{Put: audit},
+	}
+	// A task unchanged since its creation is open, with the open copy the
+	// record names; a goal only counts.
+	switch {
+	case t.Kind == "task" && t.Ref != "":
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: key(userPK(owner), t.Ref)}},
+			s.countUpdate(owner, quotaOpenTasks, -1, 0))
+	case t.Kind == "goal":
+		items = append(items, s.countUpdate(owner, quotaGoals, -1, 0))
 	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	reasons := dynamo.Canceled(err)

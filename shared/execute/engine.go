@@ -206,7 +206,7 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 		rec.Status = http.StatusCreated
 		if e.UndoEnabled {
 			rec.UndoExpiresAt = start.Add(e.UndoWindow).UTC()
-			tok := undo.Token{IdempotencyKey: key, ExecutionID: rec.ID, Kind: p.created.Kind, ItemID: p.created.ID}
+			tok := undo.Token{IdempotencyKey: key, ExecutionID: rec.ID, Kind: p.created.Kind, ItemID: p.created.ID, Ref: p.created.Ref}
 			body.Undo = &undoBody{Token: tok.String(), ExpiresAt: rec.UndoExpiresAt}
 		}
 	}

@@ -3,7 +3,10 @@ package execute_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/lucian-app/phase12/shared/execute/executetest"
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/intent"
+	"github.com/lucian-app/phase12/shared/undo/undotest"
 )
 
 func newEngine(t testing.TB, db dynamo.API) (*execute.Engine, *clock.Manual, *appstore.Store) {
@@ -228,4 +232,67 @@ func TestReferenceResolution(t *testing.T) {
 func TestConfirmationConfirmsTheItemShown(t *testing.T) {
 	e, _, store := newEngine(t, dynamotest.New(t))
 	executetest.RunConfirmationBinding(t, e, store)
+}
+
+// An ambiguous title lists at most 10 candidates and says how many more
+// matched; titles are matched among open tasks only.
+func TestAmbiguousReferenceListsTenCandidates(t *testing.T) {
+	e, _, store := newEngine(t, dynamotest.New(t))
+	ctx := context.Background()
+	for i := range 14 {
+		if _, err := e.Execute(ctx, "alice", fmt.Sprint("c", i), createTask(fmt.Sprint("report ", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := e.Execute(ctx, "alice", "x", execute.Request{Intent: &intent.Intent{Type: intent.CompleteTask, TaskRef: "report"}})
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.Conflict || reflect.ValueOf(ae.Extra["candidates"]).Len() != execute.MaxCandidates ||
+		ae.Extra["more_candidates"] != 4 || !strings.Contains(ae.Message, "14 tasks match") {
+		t.Fatalf("14 matches: %v %+v, want 409 with 10 candidates, more_candidates 4 and the count", err, ae)
+	}
+	// A completed task no longer answers to its title.
+	open, _ := store.OpenTasks(ctx, "alice")
+	for _, tk := range open[:13] {
+		done := tk
+		done.Completed, done.Version = true, tk.Version+1
+		if err := store.ReplaceTask(ctx, "alice", tk, done); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := e.Execute(ctx, "alice", "y", execute.Request{Intent: &intent.Intent{Type: intent.CompleteTask, TaskRef: "report"}})
+	if err != nil || r.Status != 200 {
+		t.Errorf("one open match among 13 completed: %+v %v, want it completed", r, err)
+	}
+}
+
+// Creating past a quota is 409 quota_exceeded through execute-intent as
+// through POST /tasks; undo gives the room back.
+func TestQuotasHoldThroughExecuteAndUndo(t *testing.T) {
+	db := dynamotest.New(t)
+	store := appstore.New(db, dynamotest.AppTable)
+	store.MaxOpenTasks, store.MaxGoals = 2, 1
+	f := undotest.New(t, store)
+	ctx := context.Background()
+	tok, _ := f.CreateTask(t, "q1", "one")
+	f.CreateTask(t, "q2", "two")
+	_, err := f.Engine.Execute(ctx, "alice", "q3", createTask("three"))
+	if apperr.CodeOf(err) != apperr.QuotaExceeded || !strings.Contains(err.Error(), "2 open tasks") {
+		t.Fatalf("a third open task past a quota of 2: %v, want quota_exceeded naming it", err)
+	}
+	if _, err := f.Undo.Undo(ctx, "alice", tok); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := f.Engine.Execute(ctx, "alice", "q4", createTask("three")); err != nil || r.Status != 201 {
+		t.Errorf("after an undo: %+v %v, want room for one more", r, err)
+	}
+	if open, _ := store.OpenTasks(ctx, "alice"); len(open) != 2 {
+		t.Errorf("%d open copies, want 2 (the undone task's copy went with it)", len(open))
+	}
+	goal := execute.Request{Intent: &intent.Intent{Type: intent.CreateGoal, Title: "g"}}
+	if _, err := f.Engine.Execute(ctx, "alice", "g1", goal); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Engine.Execute(ctx, "alice", "g2", goal); apperr.CodeOf(err) != apperr.QuotaExceeded {
+		t.Errorf("a second goal past a quota of 1: %v, want quota_exceeded", err)
+	}
 }

@@ -9,13 +9,16 @@ import (
 
 // Retention of what an execution leaves behind.
 const (
-	IdempotencyWindow   = 24 * time.Hour
-	ConfirmationWindow  = 5 * time.Minute
-	AuditRetention      = 30 * 24 * time.Hour
-	MaxIdempotencyKey   = 255
-	DefaultLogLimit     = 50
-	MaxLogLimit         = 200
-	conflictRetries     = 4
+	IdempotencyWindow  = 24 * time.Hour
+	ConfirmationWindow = 5 * time.Minute
+	AuditRetention     = 30 * 24 * time.Hour
+	MaxIdempotencyKey  = 255
+	DefaultLogLimit    = 50
+	MaxLogLimit        = 200
+	conflictRetries    = 4
+	// MaxCandidates is how many candidates a 409 for an ambiguous
+	// reference lists; more_candidates says how many more matched.
+	MaxCandidates       = 10
 	conflictBackoffBase = 20 * time.Millisecond
 )
 
@@ -66,15 +69,19 @@ type Created struct {
 	Kind    string // "task" or "goal"
 	ID      string
 	Version int
+	// Ref is the store's reference for taking it back in one write
+	// (Store.UndoRef), carried by the undo token.
+	Ref string
 }
 
 // Effect is the one write an intent makes. Exactly one field is set.
 type Effect struct {
 	CreateTask *tasks.Task
 	CreateGoal *tasks.Goal
-	// ReplaceTask writes the task if it is still at PrevVersion.
+	// ReplaceTask writes the task if the stored one is still Prev (its
+	// version).
 	ReplaceTask *tasks.Task
-	PrevVersion int
+	Prev        *tasks.Task
 	DeleteTask  *tasks.Task
 	DeleteGoal  *tasks.Goal
 }

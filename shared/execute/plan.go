@@ -41,8 +41,9 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 		if err != nil {
 			return plan{}, err
 		}
-		return plan{kind: "task", effect: Effect{CreateTask: &t}, result: map[string]any{"task": t},
-			created: &Created{Kind: "task", ID: t.ID, Version: t.Version}}, nil
+		eff := Effect{CreateTask: &t}
+		return plan{kind: "task", effect: eff, result: map[string]any{"task": t},
+			created: &Created{Kind: "task", ID: t.ID, Version: t.Version, Ref: e.Store.UndoRef(eff)}}, nil
 	case intent.CreateGoal:
 		ng := tasks.NewGoal{Title: in.Title}
 		if in.TargetDate != "" {
@@ -55,7 +56,7 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 		return plan{kind: "goal", effect: Effect{CreateGoal: &g}, result: map[string]any{"goal": g},
 			created: &Created{Kind: "goal", ID: g.ID, Version: g.Version}}, nil
 	case intent.CompleteTask, intent.RescheduleTask:
-		t, err := e.resolveTask(ctx, owner, in.TaskRef, in.Type == intent.CompleteTask)
+		t, err := e.resolveTask(ctx, owner, in.TaskRef)
 		if err != nil {
 			return plan{}, err
 		}
@@ -69,10 +70,10 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 		if err != nil {
 			return plan{}, err
 		}
-		return plan{kind: "task", effect: Effect{ReplaceTask: &next, PrevVersion: t.Version},
+		return plan{kind: "task", effect: Effect{ReplaceTask: &next, Prev: &t},
 			result: map[string]any{"task": next}, targets: []intent.Target{taskTarget(t)}}, nil
 	case intent.DeleteTask:
-		t, err := e.resolveTask(ctx, owner, in.TaskRef, false)
+		t, err := e.resolveTask(ctx, owner, in.TaskRef)
 		if err != nil {
 			return plan{}, err
 		}
@@ -102,15 +103,17 @@ type candidate struct {
 	Title string `json:"title"`
 }
 
-// resolveTask finds the one task ref means: an id, else a title that
-// equals the phrase, else a title that contains it (case-insensitive).
-func (e *Engine) resolveTask(ctx context.Context, owner, ref string, openOnly bool) (tasks.Task, error) {
+// resolveTask finds the one task ref means: an id (any task), else the
+// title of an open task that equals the phrase, else one that contains it
+// (case-insensitive). Titles are matched among open tasks only, so the
+// read is bounded by the open-task quota, whatever the user's history.
+func (e *Engine) resolveTask(ctx context.Context, owner, ref string) (tasks.Task, error) {
 	if t, err := e.Store.GetTask(ctx, owner, ref); err == nil {
 		return t, nil
 	} else if !apperr.Is(err, apperr.NotFound) {
 		return tasks.Task{}, err
 	}
-	all, err := e.Store.ListTasks(ctx, owner, openOnly)
+	all, err := e.Store.OpenTasks(ctx, owner)
 	if err != nil {
 		return tasks.Task{}, err
 	}
@@ -161,12 +164,13 @@ func pick(kind, ref string, n int, item func(int) (id, title string)) (int, erro
 	case 1:
 		return matches[0], nil
 	}
-	cands := make([]candidate, 0, len(matches))
-	for _, i := range matches {
+	shown := matches[:min(len(matches), MaxCandidates)]
+	cands := make([]candidate, 0, len(shown))
+	for _, i := range shown {
 		id, title := item(i)
 		cands = append(cands, candidate{ID: id, Title: title})
 	}
 	return 0, &apperr.Error{Code: apperr.Conflict,
 		Message: fmt.Sprintf("%d %ss match %q: name one by id", len(matches), kind, ref),
-		Extra:   map[string]any{"candidates": cands}}
+		Extra:   map[string]any{"candidates": cands, "more_candidates": len(matches) - len(shown)}}
 }

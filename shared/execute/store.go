@@ -22,8 +22,13 @@ type Store interface {
 	PutConfirmation(ctx context.Context, owner string, c Confirmation, audit AuditEntry) error
 	ListAudit(ctx context.Context, owner string, limit int) ([]AuditEntry, error)
 	GetTask(ctx context.Context, owner, id string) (tasks.Task, error)
-	ListTasks(ctx context.Context, owner string, openOnly bool) ([]tasks.Task, error)
+	// OpenTasks returns the owner's open tasks (bounded by the open-task
+	// quota); ListGoals every goal (bounded by the goal quota).
+	OpenTasks(ctx context.Context, owner string) ([]tasks.Task, error)
 	ListGoals(ctx context.Context, owner string) ([]tasks.Goal, error)
+	// UndoRef is what undoing the creation e makes needs besides the
+	// item's id, for the undo token (Created.Ref).
+	UndoRef(e Effect) string
 }
 
 // DuplicateError is a commit refused because its key already has a live

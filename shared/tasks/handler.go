@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/httpapi"
 )
 
@@ -17,12 +18,17 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		list, err := s.TodayLoad(r.Context(), id.UserID, loc)
+		page, err := pageOf(r)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"tasks": list})
+		list, next, err := s.TodayLoad(r.Context(), id.UserID, loc, page)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, listBody("tasks", list, next))
 	}))
 	mux.Handle("POST /tasks", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		var in NewTask
@@ -51,12 +57,17 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"task": t})
 	}))
 	mux.Handle("GET /goals", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
-		list, err := s.ListGoals(r.Context(), id.UserID)
+		page, err := pageOf(r)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"goals": list})
+		list, next, err := s.ListGoals(r.Context(), id.UserID, page)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, listBody("goals", list, next))
 	}))
 	mux.Handle("POST /goals", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		var in NewGoal
@@ -72,4 +83,24 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 		httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"goal": g})
 	}))
 	return httpapi.Wrap(mux, log, time.Now)
+}
+
+// pageOf reads `limit` and `cursor` (DESIGN §7).
+func pageOf(r *http.Request) (Page, error) {
+	q := r.URL.Query()
+	n, err := cursor.Limit(q.Get("limit"), DefaultPage, MaxPage)
+	return Page{Limit: n, Cursor: q.Get("cursor")}, err
+}
+
+// listBody is a page of a list: the items under name, and `next` unless
+// it is the last page.
+func listBody[T any](name string, items []T, next string) map[string]any {
+	if items == nil {
+		items = []T{}
+	}
+	body := map[string]any{name: items}
+	if next != "" {
+		body["next"] = next
+	}
+	return body
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,50 @@ func TestTasksRoutes(t *testing.T) {
 	}
 }
 
+// Both lists page with limit and an opaque cursor; next is absent on the
+// last page, and a cursor does not carry over to another user.
+func TestListsPageThrough(t *testing.T) {
+	h := newHandler(t)
+	for i := range 7 {
+		do(t, h, call{"POST", "/tasks", fmt.Sprintf(`{"title":"task %d","due":"2026-11-2%d"}`, i, i), "alice"})
+		do(t, h, call{"POST", "/goals", fmt.Sprintf(`{"title":"goal %d"}`, i), "alice"})
+	}
+	for _, route := range []struct{ path, items string }{
+		{"/tasks/today?timezone=Europe/Berlin&limit=3", "tasks"},
+		{"/goals?limit=3", "goals"},
+	} {
+		seen, pages, next := map[string]bool{}, 0, ""
+		for {
+			path := route.path
+			if next != "" {
+				path += "&cursor=" + url.QueryEscape(next)
+			}
+			status, body := do(t, h, call{"GET", path, "", "alice"})
+			items, _ := body[route.items].([]any)
+			if status != 200 || len(items) > 3 {
+				t.Fatalf("%s page %d: %d %v", route.path, pages, status, body)
+			}
+			for _, it := range items {
+				seen[it.(map[string]any)["id"].(string)] = true
+			}
+			pages++
+			n, more := body["next"].(string)
+			if !more {
+				break
+			}
+			if pages == 1 {
+				if status, body := do(t, h, call{"GET", route.path + "&cursor=" + url.QueryEscape(n), "", "bob"}); status != 400 {
+					t.Errorf("bob with alice's cursor on %s: %d %v, want 400", route.path, status, body)
+				}
+			}
+			next = n
+		}
+		if len(seen) != 7 || pages < 3 {
+			t.Errorf("%s: %d distinct items over %d pages, want all 7 over at least 3", route.path, len(seen), pages)
+		}
+	}
+}
+
 func TestTasksBadInput(t *testing.T) {
 	h := newHandler(t)
 	_, created := do(t, h, call{"POST", "/tasks", `{"title":"Mine"}`, "alice"})
@@ -119,6 +164,9 @@ func TestTasksBadInput(t *testing.T) {
 		{"stale version", call{"PATCH", "/tasks/" + id, `{"completed":true,"version":7}`, "alice"}, 409, "conflict", "version"},
 		{"empty patch", call{"PATCH", "/tasks/" + id, `{}`, "alice"}, 400, "invalid_request", "nothing to change"},
 		{"goal bad date", call{"POST", "/goals", `{"title":"x","target_date":"june"}`, "alice"}, 400, "invalid_request", "target_date:"},
+		{"limit over 500", call{"GET", "/tasks/today?timezone=UTC&limit=501", "", "alice"}, 400, "invalid_request", "limit: an integer from 1 to 500"},
+		{"limit zero", call{"GET", "/goals?limit=0", "", "alice"}, 400, "invalid_request", "limit:"},
+		{"forged cursor", call{"GET", "/tasks/today?timezone=UTC&cursor=bm90LWEtY3Vyc29y", "", "alice"}, 400, "invalid_request", "cursor:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

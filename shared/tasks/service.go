@@ -13,12 +13,15 @@ import (
 type Repository interface {
 	CreateTask(ctx context.Context, owner string, t Task) error
 	GetTask(ctx context.Context, owner, id string) (Task, error)
-	// ReplaceTask writes t if the stored task is still at prevVersion.
-	ReplaceTask(ctx context.Context, owner string, t Task, prevVersion int) error
-	// ListTasks returns the owner's tasks; openOnly leaves out completed ones.
-	ListTasks(ctx context.Context, owner string, openOnly bool) ([]Task, error)
+	// ReplaceTask writes next if the stored task is still prev (its version).
+	ReplaceTask(ctx context.Context, owner string, prev, next Task) error
+	// TodayTasks returns one page of the today view of w, reading only the
+	// tasks it returns and at most one page more, and the cursor of the
+	// next page ("" after the last).
+	TodayTasks(ctx context.Context, owner string, w TodayWindow, p Page) ([]Task, string, error)
 	CreateGoal(ctx context.Context, owner string, g Goal) error
-	ListGoals(ctx context.Context, owner string) ([]Goal, error)
+	// Goals returns one page of the owner's goals, oldest first.
+	Goals(ctx context.Context, owner string, p Page) ([]Goal, string, error)
 }
 
 // Service applies the rules of this package to a Repository.
@@ -47,16 +50,13 @@ func (s *Service) UpdateTask(ctx context.Context, owner, id string, p Patch) (Ta
 	if err != nil {
 		return Task{}, err
 	}
-	return next, s.Repo.ReplaceTask(ctx, owner, next, cur.Version)
+	return next, s.Repo.ReplaceTask(ctx, owner, cur, next)
 }
 
-// TodayLoad returns the owner's today view in loc.
-func (s *Service) TodayLoad(ctx context.Context, owner string, loc *time.Location) ([]Task, error) {
-	open, err := s.Repo.ListTasks(ctx, owner, true)
-	if err != nil {
-		return nil, err
-	}
-	return Today(open, loc, s.Now()), nil
+// TodayLoad returns one page of the owner's today view in loc and the
+// cursor of the next ("" after the last).
+func (s *Service) TodayLoad(ctx context.Context, owner string, loc *time.Location, p Page) ([]Task, string, error) {
+	return s.Repo.TodayTasks(ctx, owner, TodayWindowAt(loc, s.Now()), p)
 }
 
 // CreateGoal validates in and stores the new goal.
@@ -68,7 +68,8 @@ func (s *Service) CreateGoal(ctx context.Context, owner string, in NewGoal) (Goa
 	return g, s.Repo.CreateGoal(ctx, owner, g)
 }
 
-// ListGoals returns the owner's goals, oldest first.
-func (s *Service) ListGoals(ctx context.Context, owner string) ([]Goal, error) {
-	return s.Repo.ListGoals(ctx, owner)
+// ListGoals returns one page of the owner's goals, oldest first, and the
+// cursor of the next.
+func (s *Service) ListGoals(ctx context.Context, owner string, p Page) ([]Goal, string, error) {
+	return s.Repo.Goals(ctx, owner, p)
 }

@@ -29,12 +29,59 @@ func LoadLocation(name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// Today is the today_load view: open tasks due today or overdue in loc,
-// earliest due first, then the undated ones; ties go to the higher
-// priority, then the older task.
-func Today(all []Task, loc *time.Location, now time.Time) []Task {
+// TodayWindow is what today_load shows for one zone at one moment: open
+// tasks due before End (a due time) or on or before Date (a due date),
+// then the undated open tasks.
+type TodayWindow struct {
+	Loc  *time.Location
+	Date string    // today in Loc, YYYY-MM-DD
+	End  time.Time // the start of tomorrow in Loc
+}
+
+// TodayWindowAt is the window of the day now falls on in loc.
+func TodayWindowAt(loc *time.Location, now time.Time) TodayWindow {
 	y, m, d := now.In(loc).Date()
-	tomorrow := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	return TodayWindow{Loc: loc, Date: time.Date(y, m, d, 0, 0, 0, 0, loc).Format(time.DateOnly),
+		End: time.Date(y, m, d+1, 0, 0, 0, 0, loc)}
+}
+
+// TodayOrder orders the dated tasks of the today view: earliest due (a
+// date counts from the start of that day in loc) first; ties go to the
+// higher priority, then the older task, then the id. Undated tasks use the
+// same order without the due.
+func TodayOrder(loc *time.Location) func(a, b Task) int {
+	due := func(t Task) time.Time {
+		if t.Due == nil {
+			return time.Time{}
+		}
+		d, _ := DueInstant(*t.Due, loc)
+		return d
+	}
+	return func(a, b Task) int {
+		return cmp.Or(due(a).Compare(due(b)), cmp.Compare(a.Priority, b.Priority),
+			a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	}
+}
+
+// Page asks for one page of a list: at most Limit items after Cursor (""
+// for the first page).
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// List limits (DESIGN §7): a page holds 1 to MaxPage items, DefaultPage
+// when the client does not say.
+const (
+	DefaultPage = 100
+	MaxPage     = 500
+)
+
+// Today is the today_load view of all, computed in memory: the reference
+// the store's range reads are checked against. Open tasks due today or
+// overdue in loc, in TodayOrder, then the undated ones.
+func Today(all []Task, loc *time.Location, now time.Time) []Task {
+	tomorrow := TodayWindowAt(loc, now).End
 	type keyed struct {
 		t   Task
 		due time.Time

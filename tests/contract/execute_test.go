@@ -292,29 +292,54 @@ func TestUndoConflictAndThrottlingAreRetriedThen503(t *testing.T) {
 	}
 }
 
-// A PATCH that meets an item held by a transaction (an undo, an
-// execution) gets TransactionConflictException, which the SDK does not
+// A single-item write (an audit entry) that meets an item held by a
+// transaction gets TransactionConflictException, which the SDK does not
 // retry by default: the project's retryer does, then 503, never 500.
 func TestWriteMeetingATransactionIsRetriedThen503(t *testing.T) {
 	f, faults, wire := faultyEngine(t)
 	ctx := context.Background()
-	_, id := f.CreateTask(t, "patched", "Patch me")
-	rename := tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Patched"}}
-
+	entry := execute.AuditEntry{EntryID: "e1", ExecutionID: "x1", At: time.Now(), Type: "create_task", Outcome: execute.OutcomeReplayed}
 	faults.reply("PutItem", 2, 400, transactionConflictExceptionBody)
 	wire.Reset()
-	if got, err := f.Tasks.UpdateTask(ctx, "alice", id, rename); err != nil || got.Title != "Patched" {
-		t.Fatalf("PATCH after two conflicts: %+v %v, want it applied", got, err)
+	if err := f.Store.AppendAudit(ctx, "alice", entry); err != nil {
+		t.Fatalf("audit write after two conflicts: %v, want it written", err)
 	}
 	if n := wire.Calls("PutItem"); n != 3 {
 		t.Errorf("%d PutItem requests, want 3 (two conflicts, then the write)", n)
 	}
-
 	faults.reply("PutItem", 100, 400, transactionConflictExceptionBody)
-	_, err := f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Never"}})
+	entry.EntryID = "e2"
+	err := f.Store.AppendAudit(ctx, "alice", entry)
 	faults.reply("PutItem", 0, 0, "")
 	if apperr.CodeOf(err) != apperr.DependencyUnavailable {
-		t.Errorf("PATCH meeting a transaction on every attempt: %v, want dependency_unavailable", err)
+		t.Errorf("an audit write meeting a transaction on every attempt: %v, want dependency_unavailable", err)
+	}
+	if entries, _ := f.Store.ListAudit(ctx, "alice", 10); len(entries) != 1 {
+		t.Errorf("%d audit entries, want the one written", len(entries))
+	}
+}
+
+// A PATCH is a transaction (the task, its open copy, the count): one that
+// DynamoDB cancels with TransactionConflict is sent again, then 503.
+func TestPatchCancelledByAConflictIsRetriedThen503(t *testing.T) {
+	f, faults, wire := faultyEngine(t)
+	ctx := context.Background()
+	var slept int
+	f.Store.Sleep = func(context.Context, time.Duration) error { slept++; return nil }
+	_, id := f.CreateTask(t, "patched", "Patch me")
+	faults.reply("TransactWriteItems", 2, 400, transactionConflictBody)
+	wire.Reset()
+	if got, err := f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Patched"}}); err != nil || got.Title != "Patched" {
+		t.Fatalf("PATCH after two conflicts: %+v %v, want it applied", got, err)
+	}
+	if n := wire.Calls("TransactWriteItems"); n != 3 || slept != 2 {
+		t.Errorf("%d TransactWriteItems requests and %d backoffs, want 3 and 2", n, slept)
+	}
+	faults.reply("TransactWriteItems", 100, 400, transactionConflictBody)
+	_, err := f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "Never"}})
+	faults.reply("TransactWriteItems", 0, 0, "")
+	if apperr.CodeOf(err) != apperr.DependencyUnavailable {
+		t.Errorf("PATCH cancelled on every attempt: %v, want dependency_unavailable", err)
 	}
 	if got, _ := f.Store.GetTask(ctx, "alice", id); got.Title != "Patched" || got.Version != 2 {
 		t.Errorf("task = %q version %d, want the one applied edit", got.Title, got.Version)

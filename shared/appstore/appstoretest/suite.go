@@ -1,6 +1,6 @@
 // Package appstoretest is the behaviour AppTable's store must show on any
-// DynamoDB: the unit tests run it on minidyn, the contract tests on moto
-// over the wire, so both prove the same things.
+// DynamoDB: the unit tests run it on the embedded store, the contract tests
+// on DynamoDB Local over the wire, so both prove the same things.
 package appstoretest
 
 import (
@@ -59,15 +59,15 @@ func Run(t *testing.T, db dynamo.API, table string) {
 	t.Run("replace is conditional on the version", func(t *testing.T) {
 		next := task
 		next.Title, next.Version = "Buy oat milk", 2
-		if err := s.ReplaceTask(ctx, alice, next, 1); err != nil {
+		if err := s.ReplaceTask(ctx, alice, task, next); err != nil {
 			t.Fatal(err)
 		}
 		stale := task
 		stale.Title, stale.Version = "stale edit", 2
-		if got := apperr.CodeOf(s.ReplaceTask(ctx, alice, stale, 1)); got != apperr.Conflict {
+		if got := apperr.CodeOf(s.ReplaceTask(ctx, alice, task, stale)); got != apperr.Conflict {
 			t.Errorf("stale replace: code %q, want conflict", got)
 		}
-		if got := apperr.CodeOf(s.ReplaceTask(ctx, bob, stale, 2)); got != apperr.NotFound {
+		if got := apperr.CodeOf(s.ReplaceTask(ctx, bob, next, stale)); got != apperr.NotFound {
 			t.Errorf("foreign replace: code %q, want not_found", got)
 		}
 		got, _ := s.GetTask(ctx, alice, "t1")
@@ -107,4 +107,7 @@ func Run(t *testing.T, db dynamo.API, table string) {
 			t.Errorf("bob sees %d goals, want 0", len(got))
 		}
 	})
+	runOpenCopies(t, db, table, run)
+	runPages(t, db, table, run)
+	runQuotas(t, db, table, run)
 }

@@ -69,7 +69,7 @@ func RunConfirmationBinding(t *testing.T, e *execute.Engine, store *appstore.Sto
 		token, _ := asked(t, err)
 		edited := dentist
 		edited.Priority, edited.Version = 1, 2
-		if err := store.ReplaceTask(ctx, "bind-b", edited, 1); err != nil {
+		if err := store.ReplaceTask(ctx, "bind-b", dentist, edited); err != nil {
 			t.Fatal(err)
 		}
 		_, err = e.Execute(ctx, "bind-b", "del", del("dentist", token))

@@ -98,6 +98,9 @@ func RunOutcomes(t *testing.T, fresh func() *appstore.Store) {
 		if _, err := f.Store.GetTask(ctx, "alice", id); code(err) != apperr.NotFound {
 			t.Errorf("task after undo: %v, want gone", err)
 		}
+		if open, err := f.Store.OpenTasks(ctx, "alice"); err != nil || len(open) != 0 {
+			t.Errorf("open tasks after undo: %+v %v, want none (the open copy goes with the task)", open, err)
+		}
 		again, err := f.Undo.Undo(ctx, "alice", token)
 		if err != nil || !again.AlreadyUndone || again.Undone.ID != id {
 			t.Errorf("second undo = %+v %v, want 200 already_undone", again, err)
