@@ -4,7 +4,10 @@
 // without a second copy of the layout:
 //
 //	PK USER#<sub>  SK TASK#<id>     a task
+//	PK USER#<sub>  SK OPEN#...      a copy of an open task, in today order (open.go)
 //	PK USER#<sub>  SK GOAL#<id>     a goal
+//	PK USER#<sub>  SK QUOTA         the owner's open-task and goal counts (quota.go)
+//	PK USER#<sub>  SK EXEC#/LOG#/CONFIRM#...  the command OS's items (executions.go)
 //
 // Every key starts with the owner, so no read or write for one user can
 // reach another's items: a foreign id is simply not found.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/intent"
@@ -341,23 +342,47 @@ func (s *Store) PutConfirmation(ctx context.Context, owner string, c execute.Con
 	return dynamo.Wrap(err)
 }
 
-// ListAudit returns up to limit audit entries, newest first.
+// ListAudit returns the newest limit audit entries, newest first.
 func (s *Store) ListAudit(ctx context.Context, owner string, limit int) ([]execute.AuditEntry, error) {
+	entries, _, err := s.AuditLog(ctx, owner, limit, "")
+	return entries, err
+}
+
+const cursorLog = "intents_log"
+
+// AuditLog returns one page of the owner's audit trail, newest first,
+// after cursor, and the cursor of the next page ("" after the last). It
+// reads at most limit items.
+func (s *Store) AuditLog(ctx context.Context, owner string, limit int, after string) ([]execute.AuditEntry, string, error) {
+	pos, err := cursor.Decode(after, cursorLog, owner)
+	if err != nil {
+		return nil, "", err
+	}
 	in := s.ownerQuery(owner, logPrefix)
 	in.ScanIndexForward, in.Limit = aws.Bool(false), aws.Int32(int32(limit))
+	if pos != nil {
+		if !strings.HasPrefix(pos["sk"], logPrefix) {
+			return nil, "", cursor.Invalid()
+		}
+		in.ExclusiveStartKey = key(userPK(owner), pos["sk"])
+	}
 	out, err := s.DB.Query(ctx, in)
 	if err != nil {
-		return nil, dynamo.Wrap(err)
+		return nil, "", dynamo.Wrap(err)
+	}
+	next := ""
+	if n := len(out.Items); n > 0 && len(out.LastEvaluatedKey) > 0 {
+		next = cursor.Encode(cursorLog, owner, map[string]string{"sk": out.Items[n-1][skAttr].(*types.AttributeValueMemberS).Value})
 	}
 	entries := make([]execute.AuditEntry, 0, len(out.Items))
 	for _, av := range out.Items {
 		var it auditItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		at, _ := time.Parse(time.RFC3339Nano, it.At)
 		entries = append(entries, execute.AuditEntry{ExecutionID: it.ExecutionID, At: at, Type: it.Type,
 			Outcome: it.Outcome, IdempotencyKey: it.IdempotencyKey, LatencyMS: it.LatencyMS, Status: it.Status})
 	}
-	return entries, nil
+	return entries, next, nil
 }

@@ -344,8 +344,8 @@ func (e *Engine) askConfirmation(ctx context.Context, owner string, in intent.In
 }
 
 // Log returns the caller's audit trail, newest first.
-func (e *Engine) Log(ctx context.Context, owner string, limit int) ([]AuditEntry, error) {
-	return e.Store.ListAudit(ctx, owner, limit)
+func (e *Engine) Log(ctx context.Context, owner string, limit int, cursor string) ([]AuditEntry, string, error) {
+	return e.Store.AuditLog(ctx, owner, limit, cursor)
 }
 
 func statusOf(err error) int { return httpapi.Status(apperr.CodeOf(err)) }

@@ -3,11 +3,10 @@ package execute
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/httpapi"
 )
 
@@ -46,29 +45,24 @@ func Handler(e *Engine, log *slog.Logger) http.Handler {
 		_, _ = w.Write(append(resp.Body, '\n'))
 	}))
 	mux.Handle("GET /intents/log", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
-		limit, err := parseLimit(r.URL.Query().Get("limit"))
+		q := r.URL.Query()
+		limit, err := cursor.Limit(strings.TrimSpace(q.Get("limit")), DefaultLogLimit, MaxLogLimit)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		entries, err := e.Log(r.Context(), id.UserID, limit)
+		entries, next, err := e.Log(r.Context(), id.UserID, limit, q.Get("cursor"))
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"entries": entries})
+		body := map[string]any{"entries": entries}
+		if next != "" {
+			body["next"] = next
+		}
+		httpapi.WriteJSON(w, http.StatusOK, body)
 	}))
 	return httpapi.Wrap(mux, log, time.Now)
 }
 
-func parseLimit(s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return DefaultLogLimit, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > MaxLogLimit {
-		return 0, apperr.Field("limit", "must be an integer from 1 to %d", MaxLogLimit)
-	}
-	return n, nil
-}
+

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -121,12 +122,36 @@ func TestExecuteRoute(t *testing.T) {
 	if rec.Code != 200 || strings.Join(outcomes, " ") != "executed confirmation_required rejected" {
 		t.Errorf("log = %d %v, want the newest three: executed confirmation_required rejected", rec.Code, outcomes)
 	}
-	for _, q := range []string{"limit=0", "limit=abc", "limit=201"} {
+	// The rest of the trail, page by page: every entry once, newest first.
+	next, _ := decode(t, rec)["next"].(string)
+	firstCursor, all := next, len(entries)
+	for pages := 0; next != ""; pages++ {
+		if pages > 20 {
+			t.Fatal("no last page")
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httpapitest.NewRequest("GET", "/intents/log?limit=3&cursor="+url.QueryEscape(next), nil, httpapitest.Claims("alice")))
+		body := decode(t, rec)
+		page, _ := body["entries"].([]any)
+		all += len(page)
+		next, _ = body["next"].(string)
+	}
+	full := httptest.NewRecorder()
+	h.ServeHTTP(full, httpapitest.NewRequest("GET", "/intents/log?limit=200", nil, httpapitest.Claims("alice")))
+	if want := len(decode(t, full)["entries"].([]any)); all != want || want < 6 {
+		t.Errorf("paged through %d entries, want all %d", all, want)
+	}
+	for _, q := range []string{"limit=0", "limit=abc", "limit=201", "cursor=abc", "cursor=" + url.QueryEscape(firstCursor) + "x"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httpapitest.NewRequest("GET", "/intents/log?"+q, nil, httpapitest.Claims("alice")))
 		if rec.Code != 400 {
 			t.Errorf("log?%s: %d, want 400", q, rec.Code)
 		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httpapitest.NewRequest("GET", "/intents/log?limit=3&cursor="+url.QueryEscape(firstCursor), nil, httpapitest.Claims("bob")))
+	if rec.Code != 400 {
+		t.Errorf("bob with alice's cursor: %d %s, want 400", rec.Code, rec.Body)
 	}
 }
 

@@ -20,7 +20,9 @@ type Store interface {
 	Execution(ctx context.Context, owner, key string) (Execution, bool, error)
 	AppendAudit(ctx context.Context, owner string, e AuditEntry) error
 	PutConfirmation(ctx context.Context, owner string, c Confirmation, audit AuditEntry) error
-	ListAudit(ctx context.Context, owner string, limit int) ([]AuditEntry, error)
+	// AuditLog returns one page of the owner's audit trail, newest first:
+	// at most limit entries after cursor, and the next page's cursor.
+	AuditLog(ctx context.Context, owner string, limit int, cursor string) ([]AuditEntry, string, error)
 	GetTask(ctx context.Context, owner, id string) (tasks.Task, error)
 	// OpenTasks returns the owner's open tasks (bounded by the open-task
 	// quota); ListGoals every goal (bounded by the goal quota).

@@ -65,7 +65,33 @@ const (
 	// EnvGroupsClaim names the JWT claim that holds the caller's groups
 	// (default cognito:groups).
 	EnvGroupsClaim = "GROUPS_CLAIM"
+	// EnvOpenTaskQuota and EnvGoalQuota are the per-user quotas (10,000
+	// open tasks and 1,000 goals when unset).
+	EnvOpenTaskQuota = "OPEN_TASK_QUOTA"
+	EnvGoalQuota     = "GOAL_QUOTA"
 )
+
+// appStore is AppTable's store with the configured quotas.
+func appStore(d Deps) (*appstore.Store, error) {
+	table, err := required(d, EnvAppTable)
+	if err != nil {
+		return nil, err
+	}
+	s := appstore.New(d.DynamoDB, table)
+	for _, q := range []struct {
+		name string
+		dst  *int
+	}{{EnvOpenTaskQuota, &s.MaxOpenTasks}, {EnvGoalQuota, &s.MaxGoals}} {
+		if v := strings.TrimSpace(d.Getenv(q.name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000000 {
+				return nil, fmt.Errorf("configuration: %s=%q is not a number from 1 to 1000000", q.name, v)
+			}
+			*q.dst = n
+		}
+	}
+	return s, nil
+}
 
 // ClaimsConfig reads where the identity is in the authorizer's claims: GROUPS_CLAIM, or
 // httpapi.DefaultGroupsClaim when it is unset. The local runner reads it too, to put
@@ -96,11 +122,11 @@ func required(d Deps, name string) (string, error) {
 // Tasks builds TasksFunction. It measures its two flows itself, as the server flows they
 // are: today_load (GET /tasks/today) and create_task (POST /tasks).
 func Tasks(d Deps) (any, error) {
-	table, err := required(d, EnvAppTable)
+	store, err := appStore(d)
 	if err != nil {
 		return nil, err
 	}
-	svc := &tasks.Service{Repo: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID}
+	svc := &tasks.Service{Repo: store, Now: d.Now, NewID: d.NewID}
 	h, err := observed(d, tasks.Handler(svc, d.Log), map[string]string{"GET /tasks/today": "today_load", "POST /tasks": "create_task"})
 	if err != nil {
 		return nil, err
@@ -145,7 +171,7 @@ func undoConfig(d Deps) (enabled bool, window time.Duration, err error) {
 
 // ExecuteIntent builds ExecuteIntentFunction.
 func ExecuteIntent(d Deps) (any, error) {
-	table, err := required(d, EnvAppTable)
+	store, err := appStore(d)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +179,7 @@ func ExecuteIntent(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &execute.Engine{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID,
+	e := &execute.Engine{Store: store, Now: d.Now, NewID: d.NewID,
 		UndoEnabled: enabled, UndoWindow: window}
 	h, err := observed(d, execute.Handler(e, d.Log), map[string]string{"POST /intents/execute": "execute_intent"})
 	if err != nil {
@@ -164,7 +190,7 @@ func ExecuteIntent(d Deps) (any, error) {
 
 // Undo builds UndoFunction.
 func Undo(d Deps) (any, error) {
-	table, err := required(d, EnvAppTable)
+	store, err := appStore(d)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +198,7 @@ func Undo(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &undo.Service{Store: appstore.New(d.DynamoDB, table), Now: d.Now, NewID: d.NewID, Enabled: enabled}
+	s := &undo.Service{Store: store, Now: d.Now, NewID: d.NewID, Enabled: enabled}
 	h, err := observed(d, undo.Handler(s, d.Log), map[string]string{"POST /undo": "undo"})
 	if err != nil {
 		return nil, err
