@@ -225,3 +225,22 @@ func (s *Store) OpenTasks(ctx context.Context, owner string) ([]tasks.Task, erro
 	})
 	return out, err
 }
+
+// StoredItems are the items t is kept as: its task item and, if it is
+// open, its open copy. For bulk loads in tests and benchmarks; the routes
+// write through the store's transactions, which also keep the counts.
+func StoredItems(owner string, t tasks.Task) ([]map[string]types.AttributeValue, error) {
+	item, err := TaskItem(owner, t)
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]types.AttributeValue{item}
+	if openSK(t) != "" {
+		c, err := openItem(owner, t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -42,10 +42,12 @@ func (s *Store) maxGoals() int64 {
 // countUpdate adds delta to the owner's count attr; a positive delta is
 // conditioned on staying within max.
 func (s *Store) countUpdate(owner, attr string, delta, max int64) types.TransactWriteItem {
+	// rev counts the changes, so a recount (backfill.go) can tell that a
+	// write slipped in while it counted.
 	u := &types.Update{TableName: aws.String(s.Table), Key: key(userPK(owner), quotaSK),
-		UpdateExpression:          aws.String("ADD #n :d"),
+		UpdateExpression:          aws.String("ADD #n :d, rev :one"),
 		ExpressionAttributeNames:  map[string]string{"#n": attr},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(delta)}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(delta), ":one": num(1)}}
 	if delta > 0 {
 		u.ConditionExpression = aws.String("attribute_not_exists(#n) OR #n <= :room")
 		u.ExpressionAttributeValues[":room"] = num(max - delta)

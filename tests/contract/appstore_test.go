@@ -61,3 +61,8 @@ func TestCancelledTransactionReasonsOnDynamoDBLocal(t *testing.T) {
 		t.Errorf("a condition failure must not read as transient")
 	}
 }
+
+func TestBackfillOnDynamoDBLocal(t *testing.T) {
+	db, table := newDynamo(t)
+	appstoretest.RunBackfill(t, db, table)
+}

@@ -1,0 +1,151 @@
+//go:build contract
+
+package contract
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/tasks"
+)
+
+// itemsRead counts the items Query returns.
+type itemsRead struct {
+	dynamo.API
+	mu sync.Mutex
+	n  int
+}
+
+func (c *itemsRead) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	out, err := c.API.Query(ctx, in, o...)
+	if err == nil {
+		c.mu.Lock()
+		c.n += len(out.Items)
+		c.mu.Unlock()
+	}
+	return out, err
+}
+
+// seedTasks writes tasks for owner with BatchWriteItem, 25 items a
+// request from 8 goroutines, in the layout the store keeps.
+func seedTasks(t *testing.T, db *dynamodb.Client, table, owner string, list []tasks.Task) {
+	t.Helper()
+	ctx := context.Background()
+	var items []map[string]types.AttributeValue
+	for _, tk := range list {
+		it, err := appstore.StoredItems(owner, tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it...)
+	}
+	batches := make(chan []map[string]types.AttributeValue)
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range batches {
+				req := make([]types.WriteRequest, len(batch))
+				for i, it := range batch {
+					req[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: it}}
+				}
+				pending := map[string][]types.WriteRequest{table: req}
+				for len(pending) > 0 {
+					out, err := db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
+					if err != nil {
+						errs <- err
+						return
+					}
+					pending = out.UnprocessedItems
+				}
+			}
+		}()
+	}
+	for i := 0; i < len(items); i += 25 {
+		batches <- items[i:min(i+25, len(items))]
+	}
+	close(batches)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTodayLoadReadsTheAnswerPlusOnePageAt100000Tasks: one user with
+// 100,000 tasks, most completed or due later, 50 due today or overdue and
+// 30 undated; every page of today_load reads at most the tasks it returns
+// plus one page, and the pages add up to the 80 tasks.
+func TestTodayLoadReadsTheAnswerPlusOnePageAt100000Tasks(t *testing.T) {
+	db, table := newDynamo(t)
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
+	created := now.AddDate(-2, 0, 0).UTC()
+	var list []tasks.Task
+	for i := range 100000 {
+		tk := tasks.Task{ID: fmt.Sprintf("t%06d", i), Title: "task", Priority: 1 + i%4, CreatedAt: created, UpdatedAt: created, Version: 1}
+		switch {
+		case i < 50: // due today or overdue, as dates and times
+			d := now.AddDate(0, 0, -(i % 5)).Format(time.DateOnly)
+			if i%2 == 0 {
+				d = now.Add(-time.Duration(i) * time.Hour).Format(time.RFC3339)
+			}
+			tk.Due = &d
+		case i < 80: // undated
+		case i < 20000: // due later
+			d := now.AddDate(0, 0, 1+i%300).Format(time.DateOnly)
+			tk.Due = &d
+		default: // done
+			d := now.AddDate(0, 0, -i%700).Format(time.DateOnly)
+			tk.Due, tk.Completed = &d, true
+		}
+		list = append(list, tk)
+	}
+	seedTasks(t, db, table, "heavy", list)
+
+	counted := &itemsRead{API: db}
+	s := appstore.New(counted, table)
+	want := tasks.Today(list, loc, now)
+	for _, limit := range []int{100, 30} {
+		var got []tasks.Task
+		page := tasks.Page{Limit: limit}
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatalf("limit %d: no last page", limit)
+			}
+			counted.n = 0
+			out, next, err := s.TodayTasks(context.Background(), "heavy", tasks.TodayWindowAt(loc, now), page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("limit %d page %d: %d tasks, %d items read", limit, pages, len(out), counted.n)
+			if counted.n > len(out)+limit {
+				t.Errorf("limit %d page %d: read %d items for %d tasks, want at most %d (the answer plus one page)",
+					limit, pages, counted.n, len(out), len(out)+limit)
+			}
+			got = append(got, out...)
+			if next == "" {
+				break
+			}
+			page.Cursor = next
+		}
+		if len(got) != len(want) || len(got) != 80 {
+			t.Fatalf("limit %d: %d tasks, want the %d due today, overdue or undated", limit, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID {
+				t.Fatalf("limit %d: task %d is %s, want %s (today order)", limit, i, got[i].ID, want[i].ID)
+			}
+		}
+	}
+}
