@@ -64,5 +64,3 @@ func Handler(e *Engine, log *slog.Logger) http.Handler {
 	}))
 	return httpapi.Wrap(mux, log, time.Now)
 }
-
-
