@@ -3,7 +3,6 @@ package execute
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/cursor"
@@ -45,22 +44,17 @@ func Handler(e *Engine, log *slog.Logger) http.Handler {
 		_, _ = w.Write(append(resp.Body, '\n'))
 	}))
 	mux.Handle("GET /intents/log", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
-		q := r.URL.Query()
-		limit, err := cursor.Limit(strings.TrimSpace(q.Get("limit")), DefaultLogLimit, MaxLogLimit)
+		page, err := cursor.PageOf(r.URL.Query(), DefaultLogLimit, MaxLogLimit)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		entries, next, err := e.Log(r.Context(), id.UserID, limit, q.Get("cursor"))
+		entries, next, err := e.Log(r.Context(), id.UserID, page.Limit, page.Cursor)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		body := map[string]any{"entries": entries}
-		if next != "" {
-			body["next"] = next
-		}
-		httpapi.WriteJSON(w, http.StatusOK, body)
+		httpapi.WriteJSON(w, http.StatusOK, cursor.Body("entries", entries, next))
 	}))
 	return httpapi.Wrap(mux, log, time.Now)
 }

@@ -18,7 +18,7 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		page, err := pageOf(r)
+		page, err := cursor.PageOf(r.URL.Query(), DefaultPage, MaxPage)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
@@ -28,7 +28,7 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, listBody("tasks", list, next))
+		httpapi.WriteJSON(w, http.StatusOK, cursor.Body("tasks", list, next))
 	}))
 	mux.Handle("POST /tasks", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		var in NewTask
@@ -57,7 +57,7 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"task": t})
 	}))
 	mux.Handle("GET /goals", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
-		page, err := pageOf(r)
+		page, err := cursor.PageOf(r.URL.Query(), DefaultPage, MaxPage)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
@@ -67,7 +67,7 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, listBody("goals", list, next))
+		httpapi.WriteJSON(w, http.StatusOK, cursor.Body("goals", list, next))
 	}))
 	mux.Handle("POST /goals", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		var in NewGoal
@@ -83,24 +83,4 @@ func Handler(s *Service, log *slog.Logger) http.Handler {
 		httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"goal": g})
 	}))
 	return httpapi.Wrap(mux, log, time.Now)
-}
-
-// pageOf reads `limit` and `cursor` (DESIGN §7).
-func pageOf(r *http.Request) (Page, error) {
-	q := r.URL.Query()
-	n, err := cursor.Limit(q.Get("limit"), DefaultPage, MaxPage)
-	return Page{Limit: n, Cursor: q.Get("cursor")}, err
-}
-
-// listBody is a page of a list: the items under name, and `next` unless
-// it is the last page.
-func listBody[T any](name string, items []T, next string) map[string]any {
-	if items == nil {
-		items = []T{}
-	}
-	body := map[string]any{name: items}
-	if next != "" {
-		body["next"] = next
-	}
-	return body
 }

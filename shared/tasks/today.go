@@ -10,6 +10,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/cursor"
 )
 
 // LoadLocation resolves an IANA zone name from a client. "Local" and ""
@@ -65,10 +66,7 @@ func TodayOrder(loc *time.Location) func(a, b Task) int {
 
 // Page asks for one page of a list: at most Limit items after Cursor (""
 // for the first page).
-type Page struct {
-	Limit  int
-	Cursor string
-}
+type Page = cursor.Page
 
 // List limits (DESIGN §7): a page holds 1 to MaxPage items, DefaultPage
 // when the client does not say.
