@@ -3,7 +3,6 @@ package opsstore
 import (
 	"cmp"
 	"context"
-	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/dynamo"
 )
 
@@ -266,52 +266,171 @@ func (s *Store) Get(ctx context.Context, id string) (alert.Alert, error) {
 	return alertOf(it), nil
 }
 
-// List returns incidents newest first. The firing ones are found through the alert states
-// (at most one per key), the others by reading the records backwards.
+// List returns incidents newest first, at most limit: the first page of ListPage.
 func (s *Store) List(ctx context.Context, state alert.Status, limit int) ([]alert.Alert, error) {
-	if limit <= 0 {
-		return []alert.Alert{}, nil
-	}
-	if state == alert.Firing {
-		return s.listFiring(ctx, limit)
-	}
-	in := s.partition(recordPK)
-	in.ScanIndexForward = aws.Bool(false)
-	in.Limit = aws.Int32(int32(min(limit, 1000)))
-	if state != "" {
-		in.FilterExpression = aws.String("#state = :state")
-		in.ExpressionAttributeNames["#state"] = "state"
-		in.ExpressionAttributeValues[":state"] = &types.AttributeValueMemberS{Value: string(state)}
-	}
-	out := []alert.Alert{}
-	errEnough := errors.New("enough")
-	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
-		it, err := decodeAlert(av)
-		if err != nil {
-			return err
-		}
-		out = append(out, alertOf(it))
-		if len(out) >= limit {
-			return errEnough
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errEnough) {
-		return nil, err
-	}
-	return out, nil
+	out, _, err := s.ListPage(ctx, state, cursor.Page{Limit: limit})
+	return out, err
 }
 
-func (s *Store) listFiring(ctx context.Context, limit int) ([]alert.Alert, error) {
+// The incident lists are shared by the whole ops group: every member reads the same
+// incidents, and the group is checked on every request. So their cursors are bound to that
+// scope, not to the caller: a colleague's cursor names a position in the very list the
+// caller may read anyway (refusing it would protect nothing), while a cursor of a user's
+// list is still refused as another list's. Each state is a list of its own, so a cursor of
+// the firing list does not continue the resolved one.
+const alertsOwner = "ops"
+
+func alertsList(state alert.Status) string {
+	if state == "" {
+		return "ops_alerts"
+	}
+	return "ops_alerts_" + string(state)
+}
+
+// maxKeyBytes is DynamoDB's limit on a sort key: a cursor naming a longer id names no
+// incident, and sending it would be refused as a ValidationException (a 500).
+const maxKeyBytes = 1024
+
+// ListPage returns one page of incidents newest first (only those in state unless it is
+// empty): at most p.Limit after p.Cursor, and the cursor of the next page, "" on the last.
+// A cursor is a position, the id of the last incident of its page, so incidents opened
+// while a client pages neither repeat nor shift its pages. It must name an incident that
+// exists (one that resolved since still counts); anything else is 400.
+//
+// The reads are bounded by the page, never by the history:
+//   - every incident: at most limit+2 records, read backwards from the cursor inclusive
+//     (the cursor's own record, the page, and one more to know whether another follows);
+//   - resolved: the same, plus the firing records passed over, at most one per alert key;
+//   - firing: the alert states (one per alert key; they name the firing incidents) and at
+//     most limit+1 records (the page, and the cursor's if it no longer fires).
+//
+// No FilterExpression: a filtered Query pays for every item it passes over but returns
+// (and lets a test count) only those it keeps, so the resolved list filters here.
+func (s *Store) ListPage(ctx context.Context, state alert.Status, p cursor.Page) ([]alert.Alert, string, error) {
+	if state != "" && state != alert.Firing && state != alert.Resolved {
+		return nil, "", apperr.Field("state", "must be %q or %q (or absent for all)", alert.Firing, alert.Resolved)
+	}
+	list := alertsList(state)
+	pos, err := cursor.Decode(p.Cursor, list, alertsOwner)
+	if err != nil {
+		return nil, "", err
+	}
+	after := ""
+	if pos != nil {
+		after = pos["id"]
+		if after == "" || len(after) > maxKeyBytes || len(pos) != 1 {
+			return nil, "", cursor.Invalid()
+		}
+	}
+	if p.Limit <= 0 {
+		return []alert.Alert{}, "", nil
+	}
+	var (
+		out  []alert.Alert
+		more bool
+	)
+	if state == alert.Firing {
+		out, more, err = s.firingPage(ctx, after, p.Limit)
+	} else {
+		out, more, err = s.recordPage(ctx, state, after, p.Limit)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if more {
+		next = cursor.Encode(list, alertsOwner, map[string]string{"id": out[len(out)-1].ID})
+	}
+	return out, next, nil
+}
+
+// recordPage reads the incident records backwards from after (from the newest without
+// one), keeping those in state (all when empty), until it holds limit+1 or the records
+// end. A Query page stops at 1 MB, so a long page may take several calls; each asks only
+// for what is still missing.
+func (s *Store) recordPage(ctx context.Context, state alert.Status, after string, limit int) ([]alert.Alert, bool, error) {
+	in := s.partition(recordPK)
+	in.ScanIndexForward = aws.Bool(false)
+	found := after == ""
+	if !found {
+		// Inclusive: the first record read is the cursor's own, which proves it names an
+		// incident.
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk <= :after")
+		in.ExpressionAttributeNames["#sk"] = dynamo.SortKey
+		in.ExpressionAttributeValues[":after"] = &types.AttributeValueMemberS{Value: after}
+	}
+	out := []alert.Alert{}
+	for {
+		want := limit + 1 - len(out)
+		if !found {
+			want++
+		}
+		in.Limit = aws.Int32(int32(min(want, 1000)))
+		page, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return nil, false, dynamo.Wrap(err)
+		}
+		for _, av := range page.Items {
+			it, err := decodeAlert(av)
+			if err != nil {
+				return nil, false, err
+			}
+			if !found {
+				if it.SK != after {
+					return nil, false, cursor.Invalid()
+				}
+				found = true
+				continue
+			}
+			if state == "" || it.State == string(state) {
+				out = append(out, alertOf(it))
+			}
+		}
+		if len(out) > limit {
+			return out[:limit], true, nil
+		}
+		if len(page.LastEvaluatedKey) == 0 {
+			if !found {
+				return nil, false, cursor.Invalid()
+			}
+			return out, false, nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}
+
+// firingPage lists the firing incidents the alert states name (at most one per key), older
+// than after, and reads the records of the page only.
+func (s *Store) firingPage(ctx context.Context, after string, limit int) ([]alert.Alert, bool, error) {
 	states, err := s.States(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	out, err := s.GetMany(ctx, alert.FiringIDs(states))
-	if len(out) > limit {
-		out = out[:limit]
+	ids := alert.FiringIDs(states)
+	slices.SortFunc(ids, func(a, b string) int { return strings.Compare(b, a) })
+	// A cursor's incident that still fires is known to exist; one that resolved since is
+	// read with the page, to tell it from an id that names nothing.
+	check := after != "" && !slices.Contains(ids, after)
+	if after != "" {
+		ids = slices.DeleteFunc(ids, func(id string) bool { return id >= after })
 	}
-	return out, err
+	more := len(ids) > limit
+	ids = ids[:min(len(ids), limit)]
+	keys := ids
+	if check {
+		keys = append(slices.Clip(keys), after)
+	}
+	out, err := s.GetMany(ctx, keys)
+	if err != nil {
+		return nil, false, err
+	}
+	if check {
+		n := len(out)
+		if out = slices.DeleteFunc(out, func(a alert.Alert) bool { return a.ID == after }); len(out) == n {
+			return nil, false, cursor.Invalid()
+		}
+	}
+	return out, more, nil
 }
 
 // GetMany reads the incidents ids name, consistently, newest first; an

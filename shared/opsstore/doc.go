@@ -32,6 +32,11 @@
 // written by the ops routes is never overwritten by the checker. Records expire after 400
 // days.
 //
+// The incident lists (GET /ops/alerts) page by id, newest first: a cursor is the id of the
+// last incident of its page. Every incident and the resolved ones are a backwards Query of
+// the records from the cursor; the firing ones are named by the alert states (at most one
+// per key), so only the page's records are read. See ListPage for the bounds.
+//
 // A caller's per-minute counter (n) grows by one conditional UpdateItem ADD per ingest
 // request, refused when it would pass the limit, so the limit holds across every instance of
 // the function. Its key names the minute, so an old counter is never read again; TTL

@@ -350,4 +350,6 @@ func Run(t *testing.T, db dynamo.API, table string) {
 			t.Errorf("Taken = %d, %v; want 600", got, err)
 		}
 	})
+
+	runAlertPages(t, db, table)
 }
