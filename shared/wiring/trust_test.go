@@ -39,24 +39,40 @@ type (
 	scheduled = func(context.Context, events.EventBridgeEvent) error
 )
 
-// taskSink stands in for AppTable's task writes: every n-th PutItem fails as DynamoDB does
-// with an internal error (the server-side burn of create_task; 0: none), the others succeed
-// without being kept. The created tasks matter to no assertion, and minidyn scans its whole
-// table per Query, so 20,000 kept tasks would make every GET /tasks/today slow.
+// taskSink stands in for AppTable's task writes (a PutItem, or a transaction with the task's
+// open copy and its owner's count): every n-th fails as DynamoDB does with an internal
+// error (the server-side burn of create_task; 0: none), the others succeed without being
+// kept. The created tasks matter to no assertion, and minidyn scans its whole table per
+// Query, so 20,000 kept tasks would make every GET /tasks/today slow.
 type taskSink struct {
 	dynamo.API
 	every int64
 	n     atomic.Int64
 }
 
+func (f *taskSink) write() error {
+	if f.every > 0 && f.n.Add(1)%f.every == 0 {
+		return &types.InternalServerError{Message: aws.String("injected")}
+	}
+	return nil
+}
+
 func (f *taskSink) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	if aws.ToString(in.TableName) != dynamotest.AppTable {
 		return f.API.PutItem(ctx, in, o...)
 	}
-	if f.every > 0 && f.n.Add(1)%f.every == 0 {
-		return nil, &types.InternalServerError{Message: aws.String("injected")}
+	return &dynamodb.PutItemOutput{}, f.write()
+}
+
+func (f *taskSink) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	for _, it := range in.TransactItems {
+		switch {
+		case it.Put != nil && aws.ToString(it.Put.TableName) == dynamotest.AppTable,
+			it.Update != nil && aws.ToString(it.Update.TableName) == dynamotest.AppTable:
+			return &dynamodb.TransactWriteItemsOutput{}, f.write()
+		}
 	}
-	return &dynamodb.PutItemOutput{}, nil
+	return f.API.TransactWriteItems(ctx, in, o...)
 }
 
 type tower struct {
