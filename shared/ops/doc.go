@@ -1,5 +1,5 @@
 // Package ops serves OpsFunction's routes for the ops group: the SLO snapshot (GET
-// /ops/slo), the incident list (GET /ops/alerts), acknowledgements (POST
+// /ops/slo), the incident lists (GET /ops/alerts, a page at a time), acknowledgements (POST
 // /ops/alerts/{id}/ack), the weekly digests (GET /ops/digests/latest and
 // /ops/digests/{week}) and the ops page (GET /ops).
 //

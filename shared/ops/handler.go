@@ -9,20 +9,21 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/digest"
 	"github.com/lucian-app/phase12/shared/httpapi"
 )
 
-// Listing limits of GET /ops/alerts.
+// Page sizes of GET /ops/alerts (DESIGN §7). An incident is under 2 KB of JSON with every
+// field set, so a page of 500 stays under 1 MB, far from Lambda's 6 MB response limit.
 const (
-	DefaultLimit = 50
-	MaxLimit     = 200
+	DefaultLimit = 100
+	MaxLimit     = 500
 )
 
 // maxIDLength bounds an alert id from the path; ids are 26 characters, and DynamoDB refuses
@@ -55,21 +56,17 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			httpapi.WriteError(w, r, apperr.Field("state", "must be %q or %q (or absent for all)", alert.Firing, alert.Resolved))
 			return
 		}
-		limit := DefaultLimit
-		if v := q.Get("limit"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > MaxLimit {
-				httpapi.WriteError(w, r, apperr.Field("limit", "must be a whole number from 1 to %d", MaxLimit))
-				return
-			}
-			limit = n
-		}
-		list, err := s.Alerts(r.Context(), state, limit)
+		page, err := cursor.PageOf(q, DefaultLimit, MaxLimit)
 		if err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"alerts": list})
+		list, next, err := s.Alerts(r.Context(), state, page)
+		if err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, cursor.Body("alerts", list, next))
 	}))
 	mux.Handle("POST /ops/alerts/{id}/ack", httpapi.WithGroup(httpapi.OpsGroup, func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		alertID := r.PathValue("id")

@@ -199,8 +199,8 @@ func TestListAlerts(t *testing.T) {
 		{"/ops/alerts?state=resolved", 200, "A0001"},
 		{"/ops/alerts?limit=1", 200, "A0002"},
 		{"/ops/alerts?state=open", 400, `state: must be "firing" or "resolved" (or absent for all)`},
-		{"/ops/alerts?limit=0", 400, "limit: must be a whole number from 1 to 200"},
-		{"/ops/alerts?limit=abc", 400, "limit: must be a whole number from 1 to 200"},
+		{"/ops/alerts?limit=0", 400, "limit: an integer from 1 to 500"},
+		{"/ops/alerts?limit=abc", 400, "limit: an integer from 1 to 500"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {

@@ -27,8 +27,10 @@ type Digests interface {
 const (
 	// HistoryHours is how far back the burn-rate widget looks.
 	HistoryHours = 24
-	// PageAlerts bounds the firing alerts the page lists (one per key exists at most).
-	PageAlerts = MaxLimit
+	// PageAlerts bounds the firing alerts the page lists (one per key exists at most). It
+	// is not GET /ops/alerts' page size: the page reads every firing incident the states
+	// name, as before that list paged.
+	PageAlerts = 200
 	// defaultPageThreshold is the SRE Workbook's fast-burn page, used when the rules have
 	// no 1-hour page.
 	defaultPageThreshold = 14.4

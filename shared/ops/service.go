@@ -8,6 +8,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/digest"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/slo"
@@ -23,6 +24,16 @@ type Incidents interface {
 	GetMany(ctx context.Context, ids []string) ([]alert.Alert, error)
 }
 
+// Records is the incident history the ops routes read and acknowledge, with its lists a
+// page at a time (GET /ops/alerts).
+type Records interface {
+	alert.Records
+	// ListPage returns one page of incidents newest first, only those in state unless it
+	// is empty, and the cursor of the next page ("" on the last); a cursor that is not a
+	// position in this list is 400 naming cursor.
+	ListPage(ctx context.Context, state alert.Status, p cursor.Page) ([]alert.Alert, string, error)
+}
+
 // Service answers the ops routes.
 type Service struct {
 	Catalog slo.Catalog
@@ -30,7 +41,7 @@ type Service struct {
 	NoData  alert.NoDataRule
 	Metrics flowmetrics.Reader
 	States  States
-	Records alert.Records
+	Records Records
 	// Incidents reads the firing incidents the page lists.
 	Incidents Incidents
 	// Digests serves the weekly digests (GET /ops/digests/..., the ops page).
@@ -174,9 +185,9 @@ func quantiles(b flowmetrics.Bucket) Quantiles {
 	return Quantiles{Count: sk.Count(), Quantiles: flowmetrics.QuantilesOf(sk)}
 }
 
-// Alerts lists incidents newest first.
-func (s *Service) Alerts(ctx context.Context, state alert.Status, limit int) ([]alert.Alert, error) {
-	return s.Records.List(ctx, state, limit)
+// Alerts is one page of incidents newest first and the cursor of the next page.
+func (s *Service) Alerts(ctx context.Context, state alert.Status, p cursor.Page) ([]alert.Alert, string, error) {
+	return s.Records.ListPage(ctx, state, p)
 }
 
 // LatestDigest is the newest weekly digest.
