@@ -3,11 +3,14 @@
 package contract
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/appstore/appstoretest"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/execute/executetest"
+	"github.com/lucian-app/phase12/shared/tasks"
 	"github.com/lucian-app/phase12/shared/undo/undotest"
 )
 
@@ -19,4 +22,18 @@ func BenchmarkEngineCreateTask(b *testing.B) {
 	executetest.BenchmarkCreateTask(b, func() *execute.Engine {
 		return undotest.New(b, appstore.New(db, table)).Engine
 	})
+}
+
+// BenchmarkTodayLoad is today_load's first page on DynamoDB Local for one
+// user with 1,000 / 10,000 / 100,000 tasks, next to the embedded store's
+// in shared/appstore.
+func BenchmarkTodayLoad(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			db, table := newDynamo(b)
+			appstoretest.BenchmarkTodayLoad(b, db, table, n, func(owner string, list []tasks.Task) {
+				seedTasks(b, db, table, owner, list)
+			})
+		})
+	}
 }

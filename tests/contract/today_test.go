@@ -36,7 +36,7 @@ func (c *itemsRead) Query(ctx context.Context, in *dynamodb.QueryInput, o ...fun
 
 // seedTasks writes tasks for owner with BatchWriteItem, 25 items a
 // request from 8 goroutines, in the layout the store keeps.
-func seedTasks(t *testing.T, db *dynamodb.Client, table, owner string, list []tasks.Task) {
+func seedTasks(t testing.TB, db *dynamodb.Client, table, owner string, list []tasks.Task) {
 	t.Helper()
 	ctx := context.Background()
 	var items []map[string]types.AttributeValue
