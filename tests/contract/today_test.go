@@ -4,7 +4,6 @@ package contract
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/appstore/appstoretest"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
@@ -83,34 +83,14 @@ func seedTasks(t testing.TB, db *dynamodb.Client, table, owner string, list []ta
 }
 
 // TestTodayLoadReadsTheAnswerPlusOnePageAt100000Tasks: one user with
-// 100,000 tasks, most completed or due later, 50 due today or overdue and
-// 30 undated; every page of today_load reads at most the tasks it returns
+// 100,000 tasks (appstoretest.HeavyUser: most completed or due later, 50
+// due today or overdue and 30 undated); every page of today_load reads at most the tasks it returns
 // plus one page, and the pages add up to the 80 tasks.
 func TestTodayLoadReadsTheAnswerPlusOnePageAt100000Tasks(t *testing.T) {
 	db, table := newDynamo(t)
 	loc, _ := time.LoadLocation("Europe/Berlin")
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
-	created := now.AddDate(-2, 0, 0).UTC()
-	var list []tasks.Task
-	for i := range 100000 {
-		tk := tasks.Task{ID: fmt.Sprintf("t%06d", i), Title: "task", Priority: 1 + i%4, CreatedAt: created, UpdatedAt: created, Version: 1}
-		switch {
-		case i < 50: // due today or overdue, as dates and times
-			d := now.AddDate(0, 0, -(i % 5)).Format(time.DateOnly)
-			if i%2 == 0 {
-				d = now.Add(-time.Duration(i) * time.Hour).Format(time.RFC3339)
-			}
-			tk.Due = &d
-		case i < 80: // undated
-		case i < 20000: // due later
-			d := now.AddDate(0, 0, 1+i%300).Format(time.DateOnly)
-			tk.Due = &d
-		default: // done
-			d := now.AddDate(0, 0, -i%700).Format(time.DateOnly)
-			tk.Due, tk.Completed = &d, true
-		}
-		list = append(list, tk)
-	}
+	list := appstoretest.HeavyUser(100000, now)
 	seedTasks(t, db, table, "heavy", list)
 
 	counted := &itemsRead{API: db}
