@@ -217,13 +217,7 @@ func within(st stream) bool {
 func (s *Store) OpenTasks(ctx context.Context, owner string) ([]tasks.Task, error) {
 	in := s.ownerQuery(owner, openPrefix)
 	in.ConsistentRead = aws.Bool(true)
-	var out []tasks.Task
-	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
-		t, err := taskOf(av)
-		out = append(out, t)
-		return err
-	})
-	return out, err
+	return s.queryTasks(ctx, in)
 }
 
 // StoredItems are the items t is kept as: its task item and, if it is

@@ -193,6 +193,11 @@ func (s *Store) ListTasks(ctx context.Context, owner string, openOnly bool) ([]t
 		in.FilterExpression = aws.String("completed = :false")
 		in.ExpressionAttributeValues[":false"] = &types.AttributeValueMemberBOOL{Value: false}
 	}
+	return s.queryTasks(ctx, in)
+}
+
+// queryTasks reads every task in, page by page.
+func (s *Store) queryTasks(ctx context.Context, in *dynamodb.QueryInput) ([]tasks.Task, error) {
 	var out []tasks.Task
 	err := dynamo.QueryAll(ctx, s.DB, in, func(av map[string]types.AttributeValue) error {
 		t, err := taskOf(av)

@@ -13,26 +13,8 @@ import (
 
 	"github.com/lucian-app/phase12/shared/appstore"
 	"github.com/lucian-app/phase12/shared/appstore/appstoretest"
-	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
-
-// itemsRead counts the items Query returns.
-type itemsRead struct {
-	dynamo.API
-	mu sync.Mutex
-	n  int
-}
-
-func (c *itemsRead) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	out, err := c.API.Query(ctx, in, o...)
-	if err == nil {
-		c.mu.Lock()
-		c.n += len(out.Items)
-		c.mu.Unlock()
-	}
-	return out, err
-}
 
 // seedTasks writes tasks for owner with BatchWriteItem, 25 items a
 // request from 8 goroutines, in the layout the store keeps.
@@ -93,7 +75,7 @@ func TestTodayLoadReadsTheAnswerPlusOnePageAt100000Tasks(t *testing.T) {
 	list := appstoretest.HeavyUser(100000, now)
 	seedTasks(t, db, table, "heavy", list)
 
-	counted := &itemsRead{API: db}
+	counted := &appstoretest.ItemsRead{API: db}
 	s := appstore.New(counted, table)
 	want := tasks.Today(list, loc, now)
 	for _, limit := range []int{100, 30} {
@@ -103,15 +85,15 @@ func TestTodayLoadReadsTheAnswerPlusOnePageAt100000Tasks(t *testing.T) {
 			if pages > 10 {
 				t.Fatalf("limit %d: no last page", limit)
 			}
-			counted.n = 0
+			counted.Reset()
 			out, next, err := s.TodayTasks(context.Background(), "heavy", tasks.TodayWindowAt(loc, now), page)
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("limit %d page %d: %d tasks, %d items read", limit, pages, len(out), counted.n)
-			if counted.n > len(out)+limit {
+			t.Logf("limit %d page %d: %d tasks, %d items read", limit, pages, len(out), counted.N())
+			if counted.N() > len(out)+limit {
 				t.Errorf("limit %d page %d: read %d items for %d tasks, want at most %d (the answer plus one page)",
-					limit, pages, counted.n, len(out), len(out)+limit)
+					limit, pages, counted.N(), len(out), len(out)+limit)
 			}
 			got = append(got, out...)
 			if next == "" {

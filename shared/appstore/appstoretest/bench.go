@@ -48,7 +48,7 @@ func BenchmarkTodayLoad(b *testing.B, db dynamo.API, table string, n int, seed f
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
 	owner := fmt.Sprint("bench-", n)
 	seed(owner, HeavyUser(n, now))
-	counted := &itemsRead{API: db}
+	counted := &ItemsRead{API: db}
 	s := appstore.New(counted, table)
 	w := tasks.TodayWindowAt(loc, now)
 	var took []time.Duration
@@ -63,7 +63,7 @@ func BenchmarkTodayLoad(b *testing.B, db dynamo.API, table string, n int, seed f
 	}
 	slices.Sort(took)
 	at := func(q float64) float64 { return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(float64(counted.n)/float64(len(took)), "items-read/op")
+	b.ReportMetric(float64(counted.N())/float64(len(took)), "items-read/op")
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.95), "p95-ms")
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,16 +18,33 @@ import (
 	"github.com/lucian-app/phase12/shared/tasks"
 )
 
-// itemsRead counts the items Query calls return: what a read pays for.
-type itemsRead struct {
+// ItemsRead counts the items Query calls return: what a read pays for.
+type ItemsRead struct {
 	dynamo.API
-	n int
+	mu sync.Mutex
+	n  int
 }
 
-func (c *itemsRead) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+// N is the items read since the last Reset.
+func (c *ItemsRead) N() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// Reset zeroes the count.
+func (c *ItemsRead) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n = 0
+}
+
+func (c *ItemsRead) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	out, err := c.API.Query(ctx, in, o...)
 	if err == nil {
+		c.mu.Lock()
 		c.n += len(out.Items)
+		c.mu.Unlock()
 	}
 	return out, err
 }
@@ -124,7 +142,7 @@ func runOpenCopies(t *testing.T, db dynamo.API, table, run string) {
 // or another list are 400.
 func runPages(t *testing.T, db dynamo.API, table, run string) {
 	ctx := context.Background()
-	counted := &itemsRead{API: db}
+	counted := &ItemsRead{API: db}
 	s := appstore.New(counted, table)
 	owner := "pages-" + run
 	loc, _ := time.LoadLocation("Europe/Berlin")
@@ -158,7 +176,7 @@ func runPages(t *testing.T, db dynamo.API, table, run string) {
 			if pages > 200 {
 				t.Fatalf("limit %d: no end after 200 pages", limit)
 			}
-			counted.n = 0
+			counted.Reset()
 			list, next, err := s.TodayTasks(ctx, owner, tasks.TodayWindowAt(loc, now), page)
 			if err != nil {
 				t.Fatalf("limit %d page %d: %v", limit, pages, err)
@@ -166,8 +184,8 @@ func runPages(t *testing.T, db dynamo.API, table, run string) {
 			if len(list) > limit {
 				t.Fatalf("limit %d: a page of %d", limit, len(list))
 			}
-			if counted.n > len(list)+limit {
-				t.Errorf("limit %d page %d: read %d items for %d tasks, want at most the tasks plus one page", limit, pages, counted.n, len(list))
+			if counted.N() > len(list)+limit {
+				t.Errorf("limit %d page %d: read %d items for %d tasks, want at most the tasks plus one page", limit, pages, counted.N(), len(list))
 			}
 			got = append(got, list...)
 			if next == "" {
