@@ -336,7 +336,7 @@ func TestParse(t *testing.T) {
 				if pe.Message != c.err {
 					t.Errorf("Parse(%q) error\n got %s\nwant %s", c.text, pe.Message, c.err)
 				}
-				if got != (intent.Intent{}) {
+				if !reflect.DeepEqual(got, intent.Intent{}) {
 					t.Errorf("failed Parse returned intent %+v", got)
 				}
 				return
@@ -344,7 +344,7 @@ func TestParse(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse(%q) error = %v", c.text, err)
 			}
-			if got != c.want {
+			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("Parse(%q)\n got %+v\nwant %+v", c.text, got, c.want)
 			}
 			want := c.warn
@@ -370,7 +370,7 @@ func TestParseNilLocationIsUTC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := task("call", "2026-11-26T09:00:00+00:00", 0, ""); got != want {
+	if want := task("call", "2026-11-26T09:00:00+00:00", 0, ""); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
@@ -383,7 +383,7 @@ func TestParseDeterministic(t *testing.T) {
 		in1, w1, err1 := Parse(c.text, loc, ref)
 		for _, r := range []time.Time{ref, ref.UTC(), ref.In(mustLoad(t, "Asia/Tokyo"))} {
 			in2, w2, err2 := Parse(c.text, loc, r)
-			if in1 != in2 || !reflect.DeepEqual(w1, w2) || !reflect.DeepEqual(err1, err2) {
+			if !reflect.DeepEqual(in1, in2) || !reflect.DeepEqual(w1, w2) || !reflect.DeepEqual(err1, err2) {
 				t.Errorf("Parse(%q) not deterministic:\n%+v %q %v\n%+v %q %v", c.text, in1, w1, err1, in2, w2, err2)
 			}
 		}
@@ -454,11 +454,11 @@ func FuzzParse(f *testing.F) {
 		if verr := in.Validate(); verr != nil {
 			t.Fatalf("Parse(%q) = %+v, which does not validate: %v", text, in, verr)
 		}
-		if n := in.Normalize(); n != in {
+		if n := in.Normalize(); !reflect.DeepEqual(n, in) {
 			t.Fatalf("Parse(%q) = %+v, not normalized (%+v)", text, in, n)
 		}
 		in2, warnings2, err2 := Parse(text, loc, ref)
-		if err2 != nil || in2 != in || !reflect.DeepEqual(warnings, warnings2) {
+		if err2 != nil || !reflect.DeepEqual(in2, in) || !reflect.DeepEqual(warnings, warnings2) {
 			t.Fatalf("Parse(%q) not deterministic: %+v %q, then %+v %q %v", text, in, warnings, in2, warnings2, err2)
 		}
 	})
