@@ -33,6 +33,9 @@ type taskItem struct {
 	CreatedAt time.Time `dynamodbav:"created_at"`
 	UpdatedAt time.Time `dynamodbav:"updated_at"`
 	Version   int       `dynamodbav:"version"`
+	// Added with DESIGN §7; absent on older items, which read as none.
+	Labels     []string `dynamodbav:"labels,omitempty"`
+	Recurrence *string  `dynamodbav:"recurrence,omitempty"`
 }
 
 func taskKey(owner, id string) map[string]types.AttributeValue {
@@ -49,6 +52,7 @@ func TaskItem(owner string, t tasks.Task) (map[string]types.AttributeValue, erro
 		PK: userPK(owner), SK: taskPrefix + t.ID, Kind: "task", ID: t.ID, Title: t.Title, Due: t.Due,
 		Priority: t.Priority, Project: t.Project, Completed: t.Completed,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Version: t.Version,
+		Labels: t.Labels, Recurrence: t.Recurrence,
 	})
 }
 
@@ -58,7 +62,8 @@ func taskOf(av map[string]types.AttributeValue) (tasks.Task, error) {
 		return tasks.Task{}, err
 	}
 	return tasks.Task{ID: it.ID, Title: it.Title, Due: it.Due, Priority: it.Priority, Project: it.Project,
-		Completed: it.Completed, CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(), Version: it.Version}, nil
+		Completed: it.Completed, CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(), Version: it.Version,
+		Labels: it.Labels, Recurrence: it.Recurrence}, nil
 }
 
 // taskWrites are the transaction items that take the owner's task from

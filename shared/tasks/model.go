@@ -1,11 +1,15 @@
 package tasks
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/recur"
 )
 
 // Limits on user text, generous for a quick-add box but bounded so one
@@ -14,6 +18,8 @@ const (
 	MaxTitleRunes   = 500
 	MaxProjectRunes = 100
 	DefaultPriority = 4
+	MaxLabels       = 20
+	MaxLabelRunes   = 60
 )
 
 // Task is a user's task, as the API shows it.
@@ -27,6 +33,22 @@ type Task struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int       `json:"version"`
+	// Labels are shown as [] when there are none (nil here).
+	Labels []string `json:"labels"`
+	// Recurrence is an RFC 5545 RRULE value (recur); the due is the next
+	// occurrence, and completing the task moves it to the one after.
+	Recurrence *string `json:"recurrence"`
+}
+
+// MarshalJSON writes labels as a list even when there are none, so
+// clients never meet null where DESIGN §7 promises a list.
+func (t Task) MarshalJSON() ([]byte, error) {
+	type plain Task
+	p := plain(t)
+	if p.Labels == nil {
+		p.Labels = []string{}
+	}
+	return json.Marshal(p)
 }
 
 // Goal is a user's goal.
@@ -41,10 +63,12 @@ type Goal struct {
 
 // NewTask is what a client sends to create a task.
 type NewTask struct {
-	Title    string  `json:"title"`
-	Due      *string `json:"due"`
-	Priority *int    `json:"priority"`
-	Project  *string `json:"project"`
+	Title      string   `json:"title"`
+	Due        *string  `json:"due"`
+	Priority   *int     `json:"priority"`
+	Project    *string  `json:"project"`
+	Labels     []string `json:"labels"`
+	Recurrence *string  `json:"recurrence"`
 }
 
 // NewGoal is what a client sends to create a goal.
@@ -82,7 +106,63 @@ func BuildTask(in NewTask, id string, now time.Time) (Task, error) {
 			t.Project = &p
 		}
 	}
+	labels, err := CleanLabels(in.Labels)
+	if err != nil {
+		return Task{}, err
+	}
+	t.Labels = labels
+	if in.Recurrence != nil && strings.TrimSpace(*in.Recurrence) != "" {
+		r, err := recur.Parse(*in.Recurrence)
+		if err != nil {
+			return Task{}, apperr.Field("recurrence", "%s", err.Error())
+		}
+		if t.Due == nil {
+			return Task{}, apperr.Field("due", "required with recurrence: the due is the first occurrence")
+		}
+		rule := r.String()
+		t.Recurrence = &rule
+	}
 	return t, nil
+}
+
+// CleanLabels returns labels as a task keeps them: each trimmed and
+// without its leading '@', once (ignoring case; the first spelling
+// stays), sorted; nil for none. A label is one word of at most
+// MaxLabelRunes, and a task has at most MaxLabels. The intent package
+// mirrors these rules so an intent that validates is never refused here.
+func CleanLabels(labels []string) ([]string, error) {
+	if len(labels) == 0 {
+		return nil, nil
+	}
+	out := make([]string, 0, len(labels))
+	seen := make(map[string]bool, len(labels))
+	for _, l := range labels {
+		l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "@"))
+		switch {
+		case l == "":
+			return nil, apperr.Field("labels", "a label cannot be empty")
+		case !utf8.ValidString(l):
+			return nil, apperr.Field("labels", "must be valid UTF-8")
+		case utf8.RuneCountInString(l) > MaxLabelRunes:
+			return nil, apperr.Field("labels", "%q is over %d characters", l, MaxLabelRunes)
+		case strings.ContainsFunc(l, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+			return nil, apperr.Field("labels", "%q: a label is one word, without spaces or control characters", l)
+		}
+		if k := strings.ToLower(l); !seen[k] {
+			seen[k] = true
+			out = append(out, l)
+		}
+	}
+	if len(out) > MaxLabels {
+		return nil, apperr.Field("labels", "at most %d labels, not %d", MaxLabels, len(out))
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return out, nil
 }
 
 // BuildGoal validates in and returns the goal it creates, at version 1.

@@ -31,6 +31,14 @@ func TestBuildTask(t *testing.T) {
 		{"due nonsense", `{"title":"x","due":"tomorrow"}`, `due: must be a date`, true},
 		{"impossible date", `{"title":"x","due":"2026-02-30"}`, `due: must be a date`, true},
 		{"long project", `{"title":"x","project":"` + strings.Repeat("p", MaxProjectRunes+1) + `"}`, "project: longer than 100", true},
+		{"labels kept as a set", `{"title":"x","labels":["@work"," home","Work"]}`, `x|<nil>|4|<nil>|home,work|<nil>`, false},
+		{"recurrence canonical", `{"title":"x","due":"2026-12-07","recurrence":"freq=weekly;byday=mo;interval=1"}`, `x|2026-12-07|4|<nil>||FREQ=WEEKLY;BYDAY=MO`, false},
+		{"blank recurrence is none", `{"title":"x","recurrence":" "}`, `x|<nil>|4|<nil>`, false},
+		{"empty label", `{"title":"x","labels":["@"]}`, "labels: a label cannot be empty", true},
+		{"label with a space", `{"title":"x","labels":["a b"]}`, `labels: "a b": a label is one word`, true},
+		{"too many labels", `{"title":"x","labels":["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q","r","s","t","u"]}`, "labels: at most 20 labels, not 21", true},
+		{"recurrence refused", `{"title":"x","due":"2026-12-07","recurrence":"FREQ=HOURLY"}`, "recurrence: FREQ=HOURLY is not supported", true},
+		{"recurrence needs a due", `{"title":"x","recurrence":"FREQ=DAILY"}`, "due: required with recurrence", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +73,37 @@ func summary(t Task) string {
 		}
 		return *p
 	}
-	return strings.Join([]string{t.Title, s(t.Due), string(rune('0' + t.Priority)), s(t.Project)}, "|")
+	parts := []string{t.Title, s(t.Due), string(rune('0' + t.Priority)), s(t.Project)}
+	if t.Labels != nil || t.Recurrence != nil {
+		parts = append(parts, strings.Join(t.Labels, ","), s(t.Recurrence))
+	}
+	return strings.Join(parts, "|")
+}
+
+func TestTaskJSONAlwaysHasLabelsAndRecurrence(t *testing.T) {
+	rule := "FREQ=DAILY"
+	for _, c := range []struct {
+		task Task
+		want string
+	}{
+		{Task{ID: "a", Title: "x", Priority: 4, CreatedAt: at, UpdatedAt: at, Version: 1},
+			`{"id":"a","title":"x","due":null,"priority":4,"project":null,"completed":false,"created_at":"2026-11-28T09:00:00Z","updated_at":"2026-11-28T09:00:00Z","version":1,"labels":[],"recurrence":null}`},
+		{Task{ID: "a", Title: "x", Priority: 4, CreatedAt: at, UpdatedAt: at, Version: 1, Labels: []string{"home"}, Recurrence: &rule},
+			`{"id":"a","title":"x","due":null,"priority":4,"project":null,"completed":false,"created_at":"2026-11-28T09:00:00Z","updated_at":"2026-11-28T09:00:00Z","version":1,"labels":["home"],"recurrence":"FREQ=DAILY"}`},
+	} {
+		b, err := json.Marshal(c.task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != c.want {
+			t.Errorf("JSON\n got %s\nwant %s", b, c.want)
+		}
+		// A pointer and a value inside another struct marshal alike.
+		b2, _ := json.Marshal(map[string]any{"task": &c.task})
+		if string(b2) != `{"task":`+c.want+`}` {
+			t.Errorf("JSON through a pointer\n got %s", b2)
+		}
+	}
 }
 
 func TestPatchApply(t *testing.T) {

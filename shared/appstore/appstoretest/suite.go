@@ -6,6 +6,7 @@ package appstoretest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -105,6 +106,36 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		}
 		if got, _ := s.ListGoals(ctx, bob); len(got) != 0 {
 			t.Errorf("bob sees %d goals, want 0", len(got))
+		}
+	})
+	t.Run("labels and recurrence round-trip in the task and its open copy", func(t *testing.T) {
+		rule := "FREQ=WEEKLY;BYDAY=MO"
+		monday := "2026-11-30"
+		rec := tasks.Task{ID: "t-rec", Title: "Water plants", Due: &monday, Priority: 4, CreatedAt: at, UpdatedAt: at, Version: 1,
+			Labels: []string{"garden", "home"}, Recurrence: &rule}
+		carol := "carol-" + run
+		if err := s.CreateTask(ctx, carol, rec); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetTask(ctx, carol, rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, err := s.OpenTasks(ctx, carol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(open) != 1 {
+			t.Fatalf("carol's open tasks: %+v, want the one task", open)
+		}
+		for name, g := range map[string]tasks.Task{"task": got, "open copy": open[0]} {
+			if !reflect.DeepEqual(g.Labels, rec.Labels) || g.Recurrence == nil || *g.Recurrence != rule {
+				t.Errorf("%s: labels %q recurrence %v, want %q and %q", name, g.Labels, g.Recurrence, rec.Labels, rule)
+			}
+		}
+		// An item written without them (every task before DESIGN §7) reads as none.
+		if got, _ := s.GetTask(ctx, alice, "t1"); got.Labels != nil || got.Recurrence != nil {
+			t.Errorf("a task without labels reads labels %q recurrence %v, want none", got.Labels, got.Recurrence)
 		}
 	})
 	runOpenCopies(t, db, table, run)
