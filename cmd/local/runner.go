@@ -151,6 +151,7 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 			Now:      o.now,
 			NewID:    ids.New(o.now, rand.Reader),
 			Log:      log,
+			Function: id,
 		}
 		h, err := o.builders[id](deps)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/digest"
+	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/webhook"
 )
 
@@ -59,8 +60,13 @@ func WeeklyDigest(d Deps) (any, error) {
 		}
 		s.Webhook = &webhook.Client{HTTP: client, URL: u}
 	}
+	em := emitter(d)
 	return func(ctx context.Context, e events.EventBridgeEvent) error {
+		start := d.Now()
 		rep, err := s.Run(ctx, e.Time)
+		em.Emit(ctx, nil, append(runValues(start, d.Now(), err),
+			metrics.Counter(MetricDigestsSent, b2i(rep.SNS == digest.Sent)),
+			metrics.Counter(MetricDigestWebhooksSent, b2i(rep.Webhook == digest.Sent)))...)
 		log := d.Log.With("event_id", e.ID, "scheduled_for", e.Time, "week", rep.Week, "created", rep.Created,
 			"sns", rep.SNS, "webhook", rep.Webhook)
 		if err != nil {

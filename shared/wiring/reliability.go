@@ -13,6 +13,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/ops"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/slo"
@@ -96,16 +97,23 @@ func BurnRateCheck(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	sent := &countingPublisher{Publisher: &alertsns.Publisher{SNS: d.SNS, TopicARN: topicARN}}
+	em := emitter(d)
 	c := &alert.Checker{
 		Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
 		Metrics: store, Store: store,
-		Publisher:    &alertsns.Publisher{SNS: d.SNS, TopicARN: topicARN},
+		Publisher:    sent,
 		Links:        alert.Links{AckBaseURL: d.Getenv(EnvAckBaseURL), RunbookBaseURL: d.Getenv(EnvRunbookBaseURL)},
 		ResolveAfter: alert.DefaultResolveAfter,
 		Now:          d.Now, NewID: d.NewID, Log: d.Log,
 	}
 	return func(ctx context.Context, e events.EventBridgeEvent) error {
+		start := d.Now()
+		sent.take() // counts of this run only
 		rep, err := c.Run(ctx)
+		pages, tickets, resolves := sent.take()
+		em.Emit(ctx, nil, append(runValues(start, d.Now(), err), metrics.Counter(MetricPagesSent, pages),
+			metrics.Counter(MetricTicketsSent, tickets), metrics.Counter(MetricResolvesSent, resolves))...)
 		log := d.Log.With("event_id", e.ID, "scheduled_for", e.Time, "flows", rep.Flows, "triggered", rep.Triggered,
 			"resolved", rep.Resolved, "published", rep.Published, "firing", rep.Firing)
 		if err != nil {

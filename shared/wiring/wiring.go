@@ -35,6 +35,9 @@ type Deps struct {
 	Now    func() time.Time
 	NewID  ids.Generator
 	Log    *slog.Logger
+	// Function is the function's logical ID in template.yaml: the Function dimension of
+	// its metrics.
+	Function string
 }
 
 // Builder makes a function's handler: any handler lambda.Start accepts.
@@ -106,9 +109,10 @@ func ClaimsConfig(getenv func(string) string) httpapi.Claims {
 
 // httpFunction is the Lambda handler of an HTTP function: h behind API Gateway's payload 2.0
 // adapter, with the claims configuration read here, once, and handed to every request
-// (httpapi.Claims.Wrap). Every HTTP builder ends here, so none can read another claim.
+// (httpapi.Claims.Wrap), and one metrics line per request (measured). Every HTTP builder ends
+// here, so none can read another claim or go unmeasured.
 func httpFunction(d Deps, h http.Handler) any {
-	return httpadapter.NewV2(ClaimsConfig(d.Getenv).Wrap(h)).ProxyWithContext
+	return httpadapter.NewV2(ClaimsConfig(d.Getenv).Wrap(measured(d, h))).ProxyWithContext
 }
 
 func required(d Deps, name string) (string, error) {
@@ -139,6 +143,7 @@ func Tasks(d Deps) (any, error) {
 // are logged once and end the process, so Lambda reports a failed INIT.
 func Main(name string, build Builder) {
 	d, err := FromEnvironment(context.Background())
+	d.Function = name
 	if err == nil {
 		var h any
 		if h, err = build(d); err == nil {
