@@ -35,7 +35,8 @@ func Logger(ctx context.Context) *slog.Logger {
 }
 
 // Wrap gives every request an ID, a logger carrying it, one access log
-// line and a recovered panic answered as 500 internal instead of a crash.
+// line (with the caller's sub when the authorizer vouched for one) and a
+// recovered panic answered as 500 internal instead of a crash.
 func Wrap(h http.Handler, log *slog.Logger, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := now()
@@ -52,8 +53,13 @@ func Wrap(h http.Handler, log *slog.Logger, now func() time.Time) http.Handler {
 					WriteError(rec, r, fmt.Errorf("panic: %v", p))
 				}
 			}
-			l.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"duration_ms", now().Sub(start).Milliseconds())
+			attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"duration_ms", now().Sub(start).Milliseconds()}
+			// The caller, as the API's access log names it, so the two lines can be joined.
+			if id, ok := IdentityOf(r); ok {
+				attrs = append(attrs, "sub", id.UserID)
+			}
+			l.Info("request", attrs...)
 		}()
 		h.ServeHTTP(rec, r)
 	})
