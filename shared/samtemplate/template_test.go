@@ -435,20 +435,28 @@ var unscopedActions = map[string]string{
 
 // forbiddenActions are never granted to a function, whatever the resource.
 var forbiddenActions = map[string]string{
-	"dynamodb:Scan":          "reads every user's items; every read here is keyed by user or flow",
-	"dynamodb:DeleteTable":   "the stack owns the tables",
-	"dynamodb:UpdateTable":   "the stack owns the tables",
-	"dynamodb:CreateTable":   "the stack owns the tables",
-	"sns:Subscribe":          "subscriptions are the stack's (email parameters)",
-	"sns:SetTopicAttributes": "the topic policy is the stack's",
-	"sns:AddPermission":      "the topic policy is the stack's",
-	"sqs:SetQueueAttributes": "the queue policy is the stack's",
-	"sqs:PurgeQueue":         "the dead letters are evidence",
-	"sqs:DeleteQueue":        "the stack owns the queues",
+	"dynamodb:Scan":                 "reads every user's items; every read here is keyed by user or flow",
+	"dynamodb:DeleteTable":          "the stack owns the tables",
+	"dynamodb:UpdateTable":          "the stack owns the tables",
+	"dynamodb:CreateTable":          "the stack owns the tables",
+	"sns:Subscribe":                 "subscriptions are the stack's (email parameters)",
+	"sns:SetTopicAttributes":        "the topic policy is the stack's",
+	"sns:AddPermission":             "the topic policy is the stack's",
+	"sqs:SetQueueAttributes":        "the queue policy is the stack's",
+	"sqs:PurgeQueue":                "the dead letters are evidence",
+	"sqs:DeleteQueue":               "the stack owns the queues",
+	"secretsmanager:PutSecretValue": "the secret's value is the operator's, set out of band",
+	"secretsmanager:UpdateSecret":   "the secret's value is the operator's, set out of band",
+	"secretsmanager:DeleteSecret":   "the secret is the operator's",
+	"secretsmanager:CreateSecret":   "the secret is the operator's",
 }
 
-// serviceKinds is the resource type each service's actions may name.
-var serviceKinds = map[string]string{"dynamodb": TypeTable, "sns": TypeTopic, "sqs": typeQueue}
+// serviceKinds is the resource type each service's actions may name. kindSecretParameter is a
+// parameter that holds a secret's ARN (its AllowedPattern allows only Secrets Manager ARNs):
+// the secret is the operator's, created out of band, and the template names it by parameter.
+var serviceKinds = map[string]string{"dynamodb": TypeTable, "sns": TypeTopic, "sqs": typeQueue, "secretsmanager": kindSecretParameter}
+
+const kindSecretParameter = "parameter holding a Secrets Manager ARN"
 
 // managedPolicies may be attached by name, each with why it is narrow enough.
 var managedPolicies = map[string]string{
@@ -492,6 +500,7 @@ type grantTarget struct {
 
 type privilegeChecker struct {
 	types    map[string]string // logical ID -> Type
+	params   *yaml.Node        // the template's Parameters
 	res      *yaml.Node
 	globals  *yaml.Node
 	problems []string
@@ -508,7 +517,8 @@ func privilegeProblems(data []byte) ([]string, error) {
 		return nil, err
 	}
 	root := deref(doc.Content[0])
-	c := &privilegeChecker{types: map[string]string{}, res: get(root, "Resources"), globals: get(get(root, "Globals"), "Function")}
+	c := &privilegeChecker{types: map[string]string{}, res: get(root, "Resources"), globals: get(get(root, "Globals"), "Function"),
+		params: get(root, "Parameters")}
 	for id, r := range pairs(c.res) {
 		c.types[id] = get(r, "Type").Value
 	}
@@ -584,7 +594,15 @@ func (c *privilegeChecker) function(id string, props *yaml.Node) {
 	if pols != nil && pols.Kind != yaml.SequenceNode {
 		list = []*yaml.Node{pols}
 	}
-	for _, p := range list {
+	for i := 0; i < len(list); i++ {
+		p := list[i]
+		if v, err := parseValue(p); err == nil && v.Kind == Ref && v.Name == "AWS::NoValue" {
+			continue // the branch of an !If that grants nothing
+		}
+		if branches, ok := ifBranches(p); ok {
+			list = append(list, branches...) // both branches may be deployed: check each
+			continue
+		}
 		switch {
 		case p.Kind == yaml.ScalarNode:
 			if _, ok := managedPolicies[p.Value]; !ok {
@@ -600,6 +618,41 @@ func (c *privilegeChecker) function(id string, props *yaml.Node) {
 			c.problem("%s: a policy at line %d is neither a managed policy, a statement list nor a SAM policy template", id, p.Line)
 		}
 	}
+}
+
+// ifBranches returns the two values of an !If [condition, then, else] (short or long form).
+func ifBranches(n *yaml.Node) ([]*yaml.Node, bool) {
+	n = deref(n)
+	var args *yaml.Node
+	switch {
+	case n.Tag == "!If":
+		args = n
+	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "Fn::If":
+		args = deref(n.Content[1])
+	default:
+		return nil, false
+	}
+	if args.Kind != yaml.SequenceNode || len(args.Content) != 3 {
+		return nil, false
+	}
+	return []*yaml.Node{deref(args.Content[1]), deref(args.Content[2])}, true
+}
+
+// kind is a logical ID's resource type, or kindSecretParameter for a parameter whose
+// AllowedPattern admits only Secrets Manager ARNs (and the empty string).
+func (c *privilegeChecker) kind(id string) string {
+	if t, ok := c.types[id]; ok {
+		return t
+	}
+	p := get(c.params, id)
+	if p == nil {
+		return ""
+	}
+	pat := get(p, "AllowedPattern")
+	if pat != nil && strings.Contains(pat.Value, ":secretsmanager:") && strings.HasPrefix(pat.Value, "^$|^arn:") {
+		return kindSecretParameter
+	}
+	return "parameter without an AllowedPattern of Secrets Manager ARNs"
 }
 
 func (c *privilegeChecker) samTemplate(fn string, used map[string]bool, name string, args *yaml.Node) {
@@ -672,8 +725,9 @@ func (c *privilegeChecker) target(n *yaml.Node) (grantTarget, bool) {
 	case GetAtt:
 		return grantTarget{id: v.Name}, v.Attr == "Arn" && c.types[v.Name] != ""
 	case Ref:
-		// A topic's Ref is its ARN; a table's is its name and a queue's its URL.
-		return grantTarget{id: v.Name}, c.types[v.Name] == TypeTopic
+		// A topic's Ref is its ARN; a table's is its name and a queue's its URL. A parameter's
+		// is what the operator passed: an ARN only if its AllowedPattern says so.
+		return grantTarget{id: v.Name}, c.types[v.Name] == TypeTopic || c.kind(v.Name) == kindSecretParameter
 	case Sub:
 		if m := subARN.FindStringSubmatch(v.Text); m != nil && len(v.Vars) == 0 {
 			return grantTarget{id: m[1], index: m[2] != ""}, c.types[m[1]] == TypeTable || m[2] == ""
@@ -708,7 +762,7 @@ func (c *privilegeChecker) grant(where string, used map[string]bool, actions []s
 			}
 			continue
 		}
-		kind := c.types[t.id]
+		kind := c.kind(t.id)
 		if !used[t.id] {
 			c.problem("%s: %s (%s) is not a table, topic or queue the function uses (its environment, destinations and dead-letter queue name none such)", where, t.id, kind)
 		}
@@ -913,6 +967,12 @@ func describe(n *yaml.Node) string {
 // privilegeBase is a small template that grants what it should; each case below breaks it
 // in one place.
 const privilegeBase = `
+Parameters:
+  HookSecretArn: {Type: String, Default: "", AllowedPattern: "^$|^arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$"}
+  OtherSecretArn: {Type: String, Default: "", AllowedPattern: "^$|^arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$"}
+  FreeArn: {Type: String, Default: ""}
+Conditions:
+  HasHook: !Not [!Equals [!Ref HookSecretArn, ""]]
 Resources:
   AppTable: {Type: AWS::DynamoDB::Table}
   OtherTable: {Type: AWS::DynamoDB::Table}
@@ -926,7 +986,7 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       Environment:
-        Variables: {APP_TABLE: !Ref AppTable, TOPIC: !Ref Alerts}
+        Variables: {APP_TABLE: !Ref AppTable, TOPIC: !Ref Alerts, HOOK_SECRET_ARN: !Ref HookSecretArn, FREE: !Ref FreeArn}
       Policies:
         - Statement:
             - Effect: Allow
@@ -941,6 +1001,13 @@ Resources:
         - DynamoDBWritePolicy: {TableName: !Ref AppTable}
         - SNSPublishMessagePolicy: {TopicName: !GetAtt Alerts.TopicName}
         - CloudWatchPutMetricPolicy: {}
+        - !If
+          - HasHook
+          - Statement:
+              - Effect: Allow
+                Action: secretsmanager:GetSecretValue
+                Resource: !Ref HookSecretArn
+          - !Ref AWS::NoValue
       Events:
         Tick:
           Type: Schedule
@@ -1008,6 +1075,14 @@ func TestPrivilegeRulesCatchEachKindOfGrant(t *testing.T) {
 		{"a queue policy open to everyone", "Principal: {Service: events.amazonaws.com}", `Principal: {AWS: "*"}`, "want only {Service: events.amazonaws.com}"},
 		{"a queue policy with no source", `Condition: {ArnLike: {aws:SourceArn: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}}`,
 			"Sid: NoCondition", "0 aws:SourceArn conditions"},
+		{"a secret grant on a parameter the function does not read", "Resource: !Ref HookSecretArn", "Resource: !Ref OtherSecretArn",
+			"OtherSecretArn (parameter holding a Secrets Manager ARN) is not a"},
+		{"a secret grant on a parameter that may hold any ARN", "Resource: !Ref HookSecretArn", "Resource: !Ref FreeArn", "Resource !Ref FreeArn is neither"},
+		{"a secret grant on every secret", "Resource: !Ref HookSecretArn", `Resource: "*"`, `Resource "*" for secretsmanager:GetSecretValue`},
+		{"a secret grant that writes the secret", "Action: secretsmanager:GetSecretValue", "Action: [secretsmanager:GetSecretValue, secretsmanager:PutSecretValue]",
+			"secretsmanager:PutSecretValue is never granted"},
+		{"the other branch of an !If granting Scan", "- !Ref AWS::NoValue", "- Statement: [{Effect: Allow, Action: dynamodb:Scan, Resource: !GetAtt AppTable.Arn}]",
+			"dynamodb:Scan is never granted"},
 		{"an IAM policy beside the functions", "  DLQPolicy:", "  Extra:\n    Type: AWS::IAM::Policy\n  DLQPolicy:", "Extra (AWS::IAM::Policy) grants permissions this test does not check"},
 	}
 	for _, tt := range tests {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/lucian-app/phase12/shared/ids"
@@ -65,6 +66,7 @@ func FromEnvironment(ctx context.Context) (Deps, error) {
 	return Deps{
 		DynamoDB: dynamodb.NewFromConfig(cfg),
 		SNS:      sns.NewFromConfig(cfg),
+		Secrets:  secretsmanager.NewFromConfig(cfg),
 		HTTP:     &http.Client{Timeout: 5 * time.Second},
 		Getenv:   os.Getenv,
 		Now:      time.Now,

@@ -3,9 +3,12 @@ package wiring
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/digest"
@@ -17,10 +20,14 @@ import (
 const (
 	// EnvDigestTopicARN is the topic the plain-text digest goes to.
 	EnvDigestTopicARN = "DIGEST_TOPIC_ARN"
-	// EnvDigestWebhookURL, when set, is a Slack-compatible incoming webhook that gets the
-	// digest as Block Kit. It is a secret (the DigestWebhookUrl parameter, NoEcho): it is
-	// never logged, and a bad one is reported without being quoted.
-	EnvDigestWebhookURL = "DIGEST_WEBHOOK_URL"
+	// EnvDigestWebhookSecretARN, when set, is the ARN of the Secrets Manager secret whose
+	// value (SecretString, the URL alone) is a Slack-compatible incoming webhook that gets the
+	// digest as Block Kit. The URL is a bearer credential: it is read once, at INIT, through
+	// a grant on that one ARN, never put in the environment, never logged, and a bad one is
+	// reported without being quoted.
+	EnvDigestWebhookSecretARN = "DIGEST_WEBHOOK_SECRET_ARN"
+	// envDigestWebhookURL is where the URL used to be, in plain text; INIT refuses it.
+	envDigestWebhookURL = "DIGEST_WEBHOOK_URL"
 	// EnvOpsPageURL is the ops page the digest links to.
 	EnvOpsPageURL = "OPS_PAGE_URL"
 )
@@ -28,6 +35,43 @@ const (
 // digestWebhookTimeout bounds one webhook attempt; three attempts and their backoff stay
 // well inside the function's 60-second timeout.
 const digestWebhookTimeout = 10 * time.Second
+
+// secretReadTimeout bounds reading the webhook secret, inside Lambda's 10-second INIT.
+const secretReadTimeout = 5 * time.Second
+
+// SecretsAPI is the one Secrets Manager call a function makes (satisfied by the SDK client).
+type SecretsAPI interface {
+	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+var _ SecretsAPI = (*secretsmanager.Client)(nil)
+
+// digestWebhookURL reads the webhook's URL from the secret EnvDigestWebhookSecretARN names;
+// "" when none is configured. Errors name the secret's ARN, never its value.
+func digestWebhookURL(d Deps) (string, error) {
+	if d.Getenv(envDigestWebhookURL) != "" {
+		return "", fmt.Errorf("configuration: %s is set: the webhook URL is a secret; put it in Secrets Manager and set %s to the secret's ARN",
+			envDigestWebhookURL, EnvDigestWebhookSecretARN)
+	}
+	arn := strings.TrimSpace(d.Getenv(EnvDigestWebhookSecretARN))
+	if arn == "" {
+		return "", nil
+	}
+	if d.Secrets == nil {
+		return "", fmt.Errorf("configuration: %s is set but the function has no Secrets Manager client", EnvDigestWebhookSecretARN)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), secretReadTimeout)
+	defer cancel()
+	out, err := d.Secrets.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	if err != nil {
+		return "", fmt.Errorf("configuration: %s: read the secret %s: %w", EnvDigestWebhookSecretARN, arn, err)
+	}
+	u := strings.TrimSpace(aws.ToString(out.SecretString))
+	if err := webhook.Validate(u); err != nil || !strings.HasPrefix(u, "https://") {
+		return "", fmt.Errorf("configuration: %s: the secret %s is not an absolute https URL", EnvDigestWebhookSecretARN, arn)
+	}
+	return u, nil
+}
 
 // WeeklyDigest builds WeeklyDigestFunction, a scheduled function: the digest of the ISO
 // week before the event's time, sent once per week (package digest).
@@ -48,10 +92,11 @@ func WeeklyDigest(d Deps) (any, error) {
 		Lease:     digest.DefaultLease,
 		Now:       d.Now, NewID: d.NewID, Log: d.Log,
 	}
-	if u := d.Getenv(EnvDigestWebhookURL); u != "" {
-		if err := webhook.Validate(u); err != nil {
-			return nil, fmt.Errorf("configuration: %s is set but %v", EnvDigestWebhookURL, err)
-		}
+	u, err := digestWebhookURL(d)
+	if err != nil {
+		return nil, err
+	}
+	if u != "" {
 		client := d.HTTP
 		if client != nil && client.Timeout < digestWebhookTimeout {
 			c := *client

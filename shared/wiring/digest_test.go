@@ -3,6 +3,7 @@ package wiring_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/lucian-app/phase12/shared/digest"
@@ -32,32 +36,79 @@ func deps(t *testing.T, env map[string]string) wiring.Deps {
 	}
 }
 
+// fakeSecrets is Secrets Manager holding values by ARN; it counts the reads.
+type fakeSecrets struct {
+	values map[string]string
+	err    error
+	reads  []string
+}
+
+func (f *fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	f.reads = append(f.reads, aws.ToString(in.SecretId))
+	if f.err != nil {
+		return nil, f.err
+	}
+	v, ok := f.values[aws.ToString(in.SecretId)]
+	if !ok {
+		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
+	}
+	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: aws.String(v)}, nil
+}
+
+const webhookSecretARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:phase12/digest-webhook-AbCdEf"
+
+// TestWeeklyDigestConfiguration: the webhook URL is read once, at INIT, from the Secrets
+// Manager secret DIGEST_WEBHOOK_SECRET_ARN names, and must be https; no environment variable
+// carries it. Every refusal fails INIT without quoting the secret.
 func TestWeeklyDigestConfiguration(t *testing.T) {
 	const secret = "https://hooks.slack.com/services/T000/B000/s3cr3t"
 	base := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvDigestTopicARN: "arn:aws:sns:us-east-1:123456789012:DigestTopic"}
-	with := func(k, v string) map[string]string {
+	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
 		for a, b := range base {
 			m[a] = b
 		}
-		m[k] = v
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
 		return m
 	}
 	tests := []struct {
-		name    string
-		env     map[string]string
-		wantErr string
+		name      string
+		env       map[string]string
+		secrets   *fakeSecrets // nil: the function has no Secrets Manager client
+		wantReads int
+		wantErr   string
 	}{
-		{"no webhook", base, ""},
-		{"a webhook", with(wiring.EnvDigestWebhookURL, secret), ""},
-		{"no topic", with(wiring.EnvDigestTopicARN, ""), "DIGEST_TOPIC_ARN is not set"},
-		{"no table", with(wiring.EnvOpsTable, ""), "OPS_TABLE is not set"},
-		{"a webhook that is not a URL", with(wiring.EnvDigestWebhookURL, "hooks.slack.com/services/T000/B000/s3cr3t"),
-			"DIGEST_WEBHOOK_URL is set but not an absolute http(s) URL"},
+		{"no webhook", base, &fakeSecrets{}, 0, ""},
+		{"a webhook secret", with(wiring.EnvDigestWebhookSecretARN, webhookSecretARN), &fakeSecrets{values: map[string]string{webhookSecretARN: secret}}, 1, ""},
+		{"a webhook secret with spaces around the URL", with(wiring.EnvDigestWebhookSecretARN, webhookSecretARN),
+			&fakeSecrets{values: map[string]string{webhookSecretARN: "  " + secret + "\n"}}, 1, ""},
+		{"no topic", with(wiring.EnvDigestTopicARN, ""), &fakeSecrets{}, 0, "DIGEST_TOPIC_ARN is not set"},
+		{"no table", with(wiring.EnvOpsTable, ""), &fakeSecrets{}, 0, "OPS_TABLE is not set"},
+		{"the URL in an environment variable", with("DIGEST_WEBHOOK_URL", secret), &fakeSecrets{}, 0,
+			"DIGEST_WEBHOOK_URL is set: the webhook URL is a secret; put it in Secrets Manager and set DIGEST_WEBHOOK_SECRET_ARN"},
+		{"a secret that is not a URL", with(wiring.EnvDigestWebhookSecretARN, webhookSecretARN),
+			&fakeSecrets{values: map[string]string{webhookSecretARN: "hooks.slack.com/services/T000/B000/s3cr3t"}}, 1,
+			"the secret " + webhookSecretARN + " is not an absolute https URL"},
+		{"a plain http URL", with(wiring.EnvDigestWebhookSecretARN, webhookSecretARN),
+			&fakeSecrets{values: map[string]string{webhookSecretARN: "http://hooks.slack.com/services/T000/B000/s3cr3t"}}, 1,
+			"the secret " + webhookSecretARN + " is not an absolute https URL"},
+		{"a secret that cannot be read", with(wiring.EnvDigestWebhookSecretARN, webhookSecretARN),
+			&fakeSecrets{err: errors.New("AccessDeniedException: not authorized")}, 1, "read the secret " + webhookSecretARN + ": AccessDeniedException"},
+		{"a missing secret", with(wiring.EnvDigestWebhookSecretARN, webhookSecretARN), &fakeSecrets{}, 1, "ResourceNotFoundException"},
+		{"no Secrets Manager client", with(wiring.EnvDigestWebhookSecretARN, webhookSecretARN), nil, 0, "no Secrets Manager client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, err := wiring.WeeklyDigest(deps(t, tt.env))
+			d := deps(t, tt.env)
+			if tt.secrets != nil {
+				d.Secrets = tt.secrets
+			}
+			h, err := wiring.WeeklyDigest(d)
+			if tt.secrets != nil && len(tt.secrets.reads) != tt.wantReads {
+				t.Errorf("%d secret reads (%v), want %d", len(tt.secrets.reads), tt.secrets.reads, tt.wantReads)
+			}
 			if tt.wantErr == "" {
 				if err != nil || h == nil {
 					t.Fatalf("WeeklyDigest() = %v, %v", h, err)
@@ -75,8 +126,9 @@ func TestWeeklyDigestConfiguration(t *testing.T) {
 }
 
 // TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook: a run of the wired function posts
-// exactly one request to DIGEST_WEBHOOK_URL: a POST of JSON to the configured path, whose
-// body is the stored digest rendered as Block Kit.
+// exactly one request to the URL in the webhook secret: a POST of JSON, over TLS, to the
+// configured path, whose body is the stored digest rendered as Block Kit. Its metrics line
+// counts the digest sent on both channels.
 func TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook(t *testing.T) {
 	type request struct {
 		method, path, contentType string
@@ -86,7 +138,7 @@ func TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook(t *testing.T) {
 		mu   sync.Mutex
 		reqs []request
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
 		reqs = append(reqs, request{r.Method, r.URL.Path, r.Header.Get("Content-Type"), body})
@@ -98,9 +150,13 @@ func TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook(t *testing.T) {
 	const opsPage = "https://api.example.com/ops"
 	d := deps(t, map[string]string{
 		wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvDigestTopicARN: "arn:aws:sns:us-east-1:123456789012:DigestTopic",
-		wiring.EnvDigestWebhookURL: srv.URL + "/services/T000/B000/s3cr3t", wiring.EnvOpsPageURL: opsPage,
+		wiring.EnvDigestWebhookSecretARN: webhookSecretARN, wiring.EnvOpsPageURL: opsPage, wiring.EnvMetricsNamespace: namespace,
 	})
-	d.HTTP = srv.Client()
+	d.Secrets = &fakeSecrets{values: map[string]string{webhookSecretARN: srv.URL + "/services/T000/B000/s3cr3t"}}
+	d.HTTP = srv.Client() // trusts the test server's certificate
+	var logs syncBuffer
+	d.Log = wiring.NewLogger(&logs, "")
+	d.Function = "WeeklyDigestFunction"
 	// Monday 30 November 2026, 08:00 UTC: the digest of 2026-W48.
 	scheduled := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	d.Now = func() time.Time { return scheduled.Add(3 * time.Second) }
@@ -142,6 +198,14 @@ func TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook(t *testing.T) {
 	}
 	if n := len(d.SNS.(*topic.Recorder).Messages()); n != 1 {
 		t.Errorf("%d SNS messages, want 1 beside the webhook", n)
+	}
+	if strings.Contains(logs.buf.String(), "s3cr3t") {
+		t.Errorf("the function logged the webhook URL:\n%s", logs.buf.String())
+	}
+	lines := emfLines(t, logs.buf.String())
+	if len(lines) != 1 || lines[0].Dimensions[wiring.DimensionFunction] != "WeeklyDigestFunction" ||
+		lines[0].Values[wiring.MetricDigestsSent] != 1 || lines[0].Values[wiring.MetricDigestWebhooksSent] != 1 || lines[0].Values[wiring.MetricRunFailures] != 0 {
+		t.Errorf("metrics lines %+v, want one for WeeklyDigestFunction with DigestsSent 1, DigestWebhooksSent 1, RunFailures 0", lines)
 	}
 }
 
@@ -221,9 +285,10 @@ func TestWeeklyDigestInTheTemplate(t *testing.T) {
 	fn := tpl.get("Resources").get("WeeklyDigestFunction").get("Properties")
 	vars := fn.get("Environment").get("Variables")
 	for name, want := range map[string]string{
-		wiring.EnvOpsTable:         "!Ref OpsTable",
-		wiring.EnvDigestTopicARN:   "!Ref DigestTopic",
-		wiring.EnvDigestWebhookURL: "!Ref DigestWebhookUrl",
+		wiring.EnvOpsTable:               "!Ref OpsTable",
+		wiring.EnvDigestTopicARN:         "!Ref DigestTopic",
+		wiring.EnvDigestWebhookSecretARN: "!Ref DigestWebhookSecretArn",
+		"DIGEST_WEBHOOK_URL":             "",
 	} {
 		if got := vars.get(name).str(); got != want {
 			t.Errorf("variable %s = %q, want %q", name, got, want)
@@ -232,9 +297,15 @@ func TestWeeklyDigestInTheTemplate(t *testing.T) {
 	if vars.get(wiring.EnvOpsPageURL).Node == nil {
 		t.Errorf("no %s variable", wiring.EnvOpsPageURL)
 	}
-	p := tpl.get("Parameters").get("DigestWebhookUrl")
-	if p.get("NoEcho").Value != "true" || p.get("Default").Node == nil || p.get("Default").Value != "" {
-		t.Errorf("DigestWebhookUrl must be NoEcho with an empty default: %q %q", p.get("NoEcho").Value, p.get("Default").Value)
+	if p := tpl.get("Parameters").get("DigestWebhookUrl"); p.Node != nil {
+		t.Errorf("the DigestWebhookUrl parameter is still there: a secret passed as a parameter ends up in shell history and samconfig.toml")
+	}
+	p := tpl.get("Parameters").get("DigestWebhookSecretArn")
+	if p.Node == nil {
+		t.Fatalf("no DigestWebhookSecretArn parameter")
+	}
+	if p.get("Default").Node == nil || p.get("Default").Value != "" || p.get("AllowedPattern").Node == nil {
+		t.Errorf("DigestWebhookSecretArn must default to empty (no webhook) and have an AllowedPattern: %q %q", p.get("Default").Value, p.get("AllowedPattern").Value)
 	}
 	ev := fn.get("Events").get("Weekly")
 	props := ev.get("Properties")

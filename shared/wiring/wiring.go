@@ -28,7 +28,10 @@ import (
 type Deps struct {
 	DynamoDB dynamo.API
 	SNS      topic.API
-	HTTP     *http.Client
+	// Secrets reads configuration that must not sit in the environment (the digest's
+	// webhook URL), once, at INIT; nil where no function needs it.
+	Secrets SecretsAPI
+	HTTP    *http.Client
 	// Getenv reads the function's configuration (its environment in
 	// Lambda; the template's variables in the local runner).
 	Getenv func(string) string
@@ -54,6 +57,7 @@ func Functions() map[string]Builder {
 		"BurnRateCheckFunction": BurnRateCheck,
 		"OpsFunction":           Ops,
 		"WeeklyDigestFunction":  WeeklyDigest,
+		"HintCooldownFunction":  HintCooldown,
 	}
 }
 

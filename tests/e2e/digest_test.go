@@ -5,15 +5,21 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/burnrate"
@@ -25,8 +31,10 @@ import (
 // TestWeeklyDigestUnderEmulator: WeeklyDigestFunction built as bootstrap, under the
 // emulator, invoked twice with events/weekly-digest.json (the run of Monday 23 November
 // 2026, so the week is 2026-W47: a finished week by the real clock the function reads),
-// backed by DynamoDB Local and moto. The digest arrives once on an SQS queue subscribed to the topic and once
-// at a Slack-compatible webhook; OpsFunction then serves it (JSON and the page).
+// backed by DynamoDB Local and moto. The webhook's URL is read at INIT from a Secrets Manager secret in
+// moto (DIGEST_WEBHOOK_SECRET_ARN; the environment never holds it). The digest arrives once on an SQS
+// queue subscribed to the topic and once at a Slack-compatible webhook over TLS; OpsFunction then
+// serves it (JSON and the page).
 func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	ctx := context.Background()
 	table := "OpsTable-e2e-digest"
@@ -75,10 +83,12 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A Slack-compatible webhook on 127.0.0.1, which the function reaches from the emulator.
+	// A Slack-compatible webhook on 127.0.0.1, over TLS (the function takes https URLs only),
+	// which the function reaches from the emulator; SSL_CERT_FILE makes it trust the test
+	// server's certificate.
 	var mu sync.Mutex
 	var hooks []string
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hook := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		mu.Lock()
 		hooks = append(hooks, string(b))
@@ -86,9 +96,14 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 		_, _ = io.WriteString(w, "ok")
 	}))
 	defer hook.Close()
+	certFile := filepath.Join(t.TempDir(), "webhook.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hook.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secretARN := createSecret(t, "phase12/e2e-digest-webhook", hook.URL+"/services/T0/B0/e2e-secret")
 
 	fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN="+sub.TopicARN,
-		"DIGEST_WEBHOOK_URL="+hook.URL+"/services/T0/B0/e2e-secret", "OPS_PAGE_URL=https://api.example.com/ops")
+		"DIGEST_WEBHOOK_SECRET_ARN="+secretARN, "SSL_CERT_FILE="+certFile, "OPS_PAGE_URL=https://api.example.com/ops")
 	scheduled := readEvent(t, "weekly-digest.json")
 	for range 2 { // the rerun sends nothing
 		out, err := fn.Invoke(scheduled)
@@ -155,5 +170,55 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Headers["Content-Type"], "text/html") || resp.IsBase64Encoded ||
 		!strings.Contains(resp.Body, "Weekly digest 2026-W47") || !strings.Contains(resp.Body, `id="slo-table"`) {
 		t.Errorf("GET /ops: %d %v base64 %v, %d bytes", resp.StatusCode, resp.Headers, resp.IsBase64Encoded, len(resp.Body))
+	}
+}
+
+// createSecret stores value as a new Secrets Manager secret in moto and returns its ARN.
+func createSecret(t *testing.T, name, value string) string {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := backends.Moto.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := secretsmanager.NewFromConfig(cfg).CreateSecret(ctx, &secretsmanager.CreateSecretInput{
+		Name: aws.String(name + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)), SecretString: aws.String(value)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.ARN)
+}
+
+// TestWeeklyDigestRefusesAWebhookSecretItCannotUse: under the emulator, on moto, INIT fails
+// (and so does every invocation, which lands in the dead-letter queue and pages) when the
+// secret names no secret, and when it holds a plain-http URL; the log names the secret's ARN,
+// never its value.
+func TestWeeklyDigestRefusesAWebhookSecretItCannotUse(t *testing.T) {
+	table := "OpsTable-e2e-digest-secret"
+	ensureTables(t, table)
+	plain := createSecret(t, "phase12/e2e-plain-webhook", "http://hooks.example.com/services/T0/B0/plain-secret")
+	missing := "arn:aws:secretsmanager:us-east-1:123456789012:secret:phase12/none-AbCdEf"
+	for _, tt := range []struct{ name, arn, want string }{
+		{"a secret that does not exist", missing, "read the secret " + missing},
+		{"a plain-http URL", plain, "the secret " + plain + " is not an absolute https URL"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:none",
+				"DIGEST_WEBHOOK_SECRET_ARN="+tt.arn)
+			out, err := fn.Invoke(readEvent(t, "weekly-digest.json"))
+			if err == nil && !strings.Contains(string(out), "errorType") {
+				t.Fatalf("invoke = %s, want a failed INIT", out)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for !strings.Contains(fn.Output(), tt.want) && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if !strings.Contains(fn.Output(), tt.want) {
+				t.Errorf("the log does not say %q:\n%s", tt.want, fn.Output())
+			}
+			if strings.Contains(fn.Output(), "plain-secret") {
+				t.Errorf("the log quotes the secret's value:\n%s", fn.Output())
+			}
+		})
 	}
 }
