@@ -1,0 +1,181 @@
+package hint
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/httpapi"
+)
+
+// Store keeps each user's hint state in one item, and the counters.
+type Store interface {
+	// Load reads the user's state, consistently (a claim pins what it read).
+	Load(ctx context.Context, user string) (State, error)
+	// Claim applies c in one conditional write, or answers ErrClaimLost.
+	Claim(ctx context.Context, user string, c Claim) error
+	// Record keeps an event with its hint and applies its effect on the dismissal count
+	// in one conditional write: ErrDuplicate when the hint has the event already,
+	// ErrNoHint when the hint is not in the user's ring.
+	Record(ctx context.Context, user string, r Record) error
+	// SaveSettings replaces the user's settings and counts the change.
+	SaveSettings(ctx context.Context, user string, s Settings) error
+	// Count adds one to each named counter.
+	Count(ctx context.Context, c Count) error
+}
+
+// ClaimAttempts bounds the read-decide-claim rounds of one request. A request that loses
+// its claim reads the winner's show and is refused by the gap, so the second round
+// decides; a third covers a settings change landing at the same moment.
+const ClaimAttempts = 3
+
+// Service answers the companion routes.
+type Service struct {
+	Store      Store
+	Catalog    *Catalog
+	Limits     Limits
+	Experiment Experiment
+	Now        func() time.Time
+	NewID      func() string
+	Log        *slog.Logger
+}
+
+// NextRequest is a validated POST /hints/next.
+type NextRequest struct {
+	Context    Context
+	ClientTime time.Time
+	// Device is the device's zone (the request's timezone).
+	Device *time.Location
+}
+
+// Next decides whether Lucian may speak now and, if so, takes the slot. Every decision is
+// counted by its reason (and a shown hint by its kind) and logged.
+func (s *Service) Next(ctx context.Context, user string, req NextRequest) (Decision, error) {
+	arm := s.Experiment.Arm(user)
+	for attempt := 1; ; attempt++ {
+		st, err := s.Store.Load(ctx, user)
+		if err != nil {
+			return Decision{}, err
+		}
+		now := s.Now()
+		loc := req.Device
+		if st.Settings.Timezone != "" {
+			if l, err := time.LoadLocation(st.Settings.Timezone); err == nil {
+				loc = l
+			}
+		}
+		d, claim := s.Limits.Decide(Input{Now: now, Loc: loc, Context: req.Context, State: st, Arm: arm, Flag: s.Experiment.Enabled},
+			s.Catalog, s.NewID)
+		if claim != nil {
+			err = s.Store.Claim(ctx, user, *claim)
+			if errors.Is(err, ErrClaimLost) {
+				if attempt < ClaimAttempts {
+					continue
+				}
+				return Decision{}, apperr.New(apperr.Conflict, "the companion state kept changing; try again")
+			}
+			if err != nil {
+				return Decision{}, err
+			}
+		}
+		names := []string{"decision_" + string(d.Reason)}
+		if d.Show {
+			names = append(names, "shown_"+string(d.Hint.Kind))
+			if claim.NewDay {
+				// The user's first hint of their day: the users who saw a hint.
+				names = append(names, "users_shown")
+			}
+		}
+		s.count(ctx, user, arm, now, names)
+		s.logger(ctx).Info("hint decision", "user", user, "show", d.Show, "reason", d.Reason, "cohort", arm, "attempt", attempt,
+			"screen", req.Context.Screen, "client_skew_ms", req.ClientTime.Sub(now).Milliseconds())
+		return d, nil
+	}
+}
+
+// EventRequest is a validated POST /hints/{id}/events.
+type EventRequest struct {
+	EventID string
+	Event   Event
+	At      time.Time
+}
+
+// EventResult is the answer of POST /hints/{id}/events.
+type EventResult struct {
+	HintID    string `json:"hint_id"`
+	Event     Event  `json:"event"`
+	EventID   string `json:"event_id"`
+	Duplicate bool   `json:"duplicate"`
+}
+
+// Event keeps a feedback event with its hint, once: a repeat (the same event for the same
+// hint, whatever its event_id) changes nothing and answers Duplicate. A dismissal moves
+// the user one rung up the back-off ladder; a click resets it.
+func (s *Service) Event(ctx context.Context, user, hintID string, req EventRequest) (EventResult, error) {
+	res := EventResult{HintID: hintID, Event: req.Event, EventID: req.EventID}
+	st, err := s.Store.Load(ctx, user)
+	if err != nil {
+		return res, err
+	}
+	slot, h := st.Find(hintID)
+	if h == nil {
+		return res, notFound(hintID)
+	}
+	if req.Event.breakOnly() && h.Kind != BreakInvite {
+		return res, apperr.Field("event", "%s is only for break invites; hint %s is a %s", req.Event, hintID, h.Kind)
+	}
+	now := s.Now()
+	err = s.Store.Record(ctx, user, Record{HintID: hintID, Slot: slot, Event: req.Event, EventID: req.EventID, At: req.At,
+		Dismiss: req.Event == EventDismissed, Reset: req.Event == EventClicked, Now: now})
+	switch {
+	case errors.Is(err, ErrDuplicate):
+		res.Duplicate = true
+		return res, nil
+	case errors.Is(err, ErrNoHint):
+		return res, notFound(hintID)
+	case err != nil:
+		return res, err
+	}
+	s.count(ctx, user, Arm(h.Cohort), now, []string{"event_" + string(req.Event)})
+	return res, nil
+}
+
+func notFound(id string) error {
+	return apperr.New(apperr.NotFound, "no hint %q among your recent hints", id)
+}
+
+// Settings returns the user's settings (the defaults until they save some).
+func (s *Service) Settings(ctx context.Context, user string) (Settings, error) {
+	st, err := s.Store.Load(ctx, user)
+	if err != nil {
+		return Settings{}, err
+	}
+	return st.Settings, nil
+}
+
+// PutSettings replaces the user's settings; the next decision reads them (a decision in
+// flight that read the old ones loses its claim and decides again).
+func (s *Service) PutSettings(ctx context.Context, user string, set Settings) (Settings, error) {
+	if err := s.Store.SaveSettings(ctx, user, set); err != nil {
+		return Settings{}, err
+	}
+	return set, nil
+}
+
+// count keeps the counters; a failure is logged, not answered: the decision stands.
+func (s *Service) count(ctx context.Context, user string, arm Arm, now time.Time, names []string) {
+	c := Count{Day: now.UTC().Format(time.DateOnly), Cohort: string(arm), Shard: shard(user), Names: names}
+	if err := s.Store.Count(ctx, c); err != nil {
+		s.logger(ctx).Warn("hint counters not kept", "names", names, "err", err)
+	}
+}
+
+// logger is the request's logger (it carries the request ID), else the service's.
+func (s *Service) logger(ctx context.Context) *slog.Logger {
+	if httpapi.RequestID(ctx) != "" || s.Log == nil {
+		return httpapi.Logger(ctx)
+	}
+	return s.Log
+}
