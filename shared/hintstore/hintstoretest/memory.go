@@ -131,10 +131,42 @@ func (m *Memory) Counters(day, cohort string) map[string]int64 {
 	return out
 }
 
-// Lost counts the claims a store refused, to show that twins really raced.
+// Lost counts the claims a store refused, to show that twins really raced. Hold makes
+// the next n loads wait for one another after reading, so n requests surely decide on
+// the same state, as on a backend slow enough that all read before any writes.
 type Lost struct {
 	hint.Store
 	Claims, Refused atomic.Int64
+
+	mu      sync.Mutex
+	waiting int
+	gate    chan struct{}
+}
+
+// Hold makes the next n loads wait until all n have read.
+func (l *Lost) Hold(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.waiting, l.gate = n, make(chan struct{})
+}
+
+// Load reads, then waits at the gate, if one is up: no one writes before all have read.
+func (l *Lost) Load(ctx context.Context, user string) (hint.State, error) {
+	st, err := l.Store.Load(ctx, user)
+	l.mu.Lock()
+	gate := l.gate
+	if gate != nil {
+		l.waiting--
+		if l.waiting == 0 {
+			close(gate)
+			l.gate = nil
+		}
+	}
+	l.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return st, err
 }
 
 // Claim counts the claim and whether it was lost.

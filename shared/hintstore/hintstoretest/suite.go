@@ -29,8 +29,11 @@ import (
 // Start is where the suite's manual clock starts: a Monday, 09:00 UTC.
 var Start = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 
-// Twins is how many requests race for one slot.
-const Twins = 20
+// Twins is how many requests race for one slot, RaceRounds how many times.
+const (
+	Twins      = 20
+	RaceRounds = 20
+)
 
 // Run runs the suite on db, whose table must exist.
 func Run(t *testing.T, db dynamo.API, table string) {
@@ -364,22 +367,36 @@ func RunParallel(t *testing.T, db dynamo.API, table string) {
 	s := hintstore.New(db, table)
 	run := fmt.Sprint(time.Now().UnixNano())
 	t.Run(fmt.Sprintf("%d parallel requests show one hint", Twins), func(t *testing.T) {
-		f := NewFixture(t, s)
-		u := "twins-" + run
-		got := f.NextTogether(t, u, Twins, 0)
-		shown, reasons := 0, map[hint.Reason]int{}
-		for _, n := range got {
-			reasons[n.Reason]++
-			if n.Show {
-				shown++
+		lost := &Lost{Store: s}
+		f := NewFixture(t, lost)
+		// Rounds of fresh users. In the first half the twins race as they come; in the
+		// second every twin reads before any writes (Lost.Hold), so all decide to show
+		// and all but one lose the conditional write.
+		for round := range RaceRounds {
+			if round >= RaceRounds/2 {
+				lost.Hold(Twins)
+			}
+			got := f.NextTogether(t, fmt.Sprintf("twins-%d-%s", round, run), Twins, 0)
+			shown, reasons := 0, map[hint.Reason]int{}
+			for _, n := range got {
+				reasons[n.Reason]++
+				if n.Show {
+					shown++
+				}
+			}
+			if shown != 1 || reasons[hint.ReasonMinGap] != Twins-1 {
+				t.Fatalf("round %d: shown %d, reasons %v; want 1 shown and %d refused by the minimum gap", round, shown, reasons, Twins-1)
 			}
 		}
-		if shown != 1 || reasons[hint.ReasonMinGap] != Twins-1 {
-			t.Errorf("shown %d, reasons %v; want 1 shown and %d refused by the minimum gap", shown, reasons, Twins-1)
+		won, refused := lost.Claims.Load()-lost.Refused.Load(), lost.Refused.Load()
+		t.Logf("%d rounds: %d claims won, %d lost", RaceRounds, won, refused)
+		if won != RaceRounds || refused < RaceRounds/2*(Twins-1) {
+			t.Errorf("%d claims won, %d lost: want %d won and at least %d lost", won, refused, RaceRounds, RaceRounds/2*(Twins-1))
 		}
 	})
 	t.Run("parallel rounds through two days never pass the caps", func(t *testing.T) {
-		f := NewFixture(t, s)
+		lost := &Lost{Store: s}
+		f := NewFixture(t, lost)
 		u := "rounds-" + run
 		// No quiet hours, so the caps are what stops Lucian.
 		if code := f.Do(t, u, "PUT", "/companion/settings",
@@ -411,6 +428,7 @@ func RunParallel(t *testing.T, db dynamo.API, table string) {
 				t.Fatalf("round at %v showed %d hints", now, shown)
 			}
 		}
+		t.Logf("%d claims written, %d lost", lost.Claims.Load(), lost.Refused.Load())
 		for day, kinds := range perDay {
 			tips := kinds[hint.Tip] + kinds[hint.Mood]
 			if tips > 3 || kinds[hint.BreakInvite] > 2 {
