@@ -1,0 +1,385 @@
+package wiring_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/lucian-app/phase12/shared/apigw"
+	"github.com/lucian-app/phase12/shared/clock"
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
+	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/samtemplate"
+	"github.com/lucian-app/phase12/shared/slo"
+	"github.com/lucian-app/phase12/shared/topic"
+	"github.com/lucian-app/phase12/shared/wiring"
+)
+
+// The tour: every function of template.yaml, built by its builder with the environment the
+// template gives it, over one embedded store, driven through its routes and schedules the way
+// a week of use would. It records what each function asks of DynamoDB and SNS (for the
+// least-privilege audit) and every HTTP exchange (for the API description's conformance).
+
+// recordingDB records the IAM action each call needs, per table. A transaction needs the
+// action of each of its items (there is no dynamodb:TransactWriteItems permission).
+type recordingDB struct {
+	dynamo.API
+	mu   *sync.Mutex
+	used map[string]map[string]bool // table -> action
+}
+
+func (r *recordingDB) add(table *string, action string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t := aws.ToString(table)
+	if r.used[t] == nil {
+		r.used[t] = map[string]bool{}
+	}
+	r.used[t]["dynamodb:"+action] = true
+}
+
+func (r *recordingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	r.add(in.TableName, "GetItem")
+	return r.API.GetItem(ctx, in, o...)
+}
+
+func (r *recordingDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	r.add(in.TableName, "PutItem")
+	return r.API.PutItem(ctx, in, o...)
+}
+
+func (r *recordingDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	r.add(in.TableName, "UpdateItem")
+	return r.API.UpdateItem(ctx, in, o...)
+}
+
+func (r *recordingDB) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	r.add(in.TableName, "DeleteItem")
+	return r.API.DeleteItem(ctx, in, o...)
+}
+
+func (r *recordingDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	r.add(in.TableName, "Query")
+	return r.API.Query(ctx, in, o...)
+}
+
+func (r *recordingDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	for table := range in.RequestItems {
+		r.add(aws.String(table), "BatchGetItem")
+	}
+	return r.API.BatchGetItem(ctx, in, o...)
+}
+
+func (r *recordingDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	for _, it := range in.TransactItems {
+		switch {
+		case it.Put != nil:
+			r.add(it.Put.TableName, "PutItem")
+		case it.Update != nil:
+			r.add(it.Update.TableName, "UpdateItem")
+		case it.Delete != nil:
+			r.add(it.Delete.TableName, "DeleteItem")
+		case it.ConditionCheck != nil:
+			r.add(it.ConditionCheck.TableName, "ConditionCheckItem")
+		}
+	}
+	return r.API.TransactWriteItems(ctx, in, o...)
+}
+
+// exchange is one HTTP request of the tour and its answer.
+type exchange struct {
+	function, route string // route: the template's "METHOD /path"
+	status          int
+	header          map[string]string
+	body            string
+}
+
+type world struct {
+	t        *testing.T
+	tmpl     *samtemplate.Template
+	db       dynamo.API
+	clk      *clock.Manual
+	sns      *topic.Recorder
+	mu       sync.Mutex
+	used     map[string]map[string]map[string]bool // function -> table -> actions
+	topics   map[string]map[string]bool            // function -> topic logical IDs published to
+	http     map[string]apiHandler
+	jobs     map[string]func(context.Context, events.EventBridgeEvent) error
+	exchange []exchange
+	driven   map[string]bool // functions the tour called or ran
+}
+
+// topicARN is a topic's ARN in the tour.
+func topicARN(id string) string { return "arn:aws:sns:us-east-1:123456789012:" + id }
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	data, err := os.ReadFile("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := samtemplate.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, tmpl: tmpl, db: dynamotest.New(t), clk: clock.NewManual(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)),
+		used: map[string]map[string]map[string]bool{}, topics: map[string]map[string]bool{},
+		http: map[string]apiHandler{}, jobs: map[string]func(context.Context, events.EventBridgeEvent) error{}, driven: map[string]bool{}}
+	names := map[string]string{}
+	for _, id := range tmpl.Topics {
+		names[topicARN(id)] = id
+	}
+	w.sns = &topic.Recorder{Now: w.clk.Now, Names: names}
+	resolve := func(id, attr string) (string, bool) {
+		switch tmpl.ResourceTypes[id] + "/" + attr {
+		case samtemplate.TypeTable + "/":
+			return id, true
+		case samtemplate.TypeTopic + "/":
+			return topicARN(id), true
+		case samtemplate.TypeHTTPAPI + "/":
+			return "abc123", true
+		}
+		return "", false
+	}
+	builders := wiring.Functions()
+	for _, id := range tmpl.FunctionIDs() {
+		env, err := tmpl.Environment(tmpl.Functions[id], resolve)
+		if err != nil {
+			t.Fatal(err)
+		}
+		build, ok := builders[id]
+		if !ok {
+			t.Fatalf("wiring.Functions() has no builder for %s", id)
+		}
+		w.used[id] = map[string]map[string]bool{}
+		w.topics[id] = map[string]bool{}
+		d := wiring.Deps{
+			DynamoDB: &recordingDB{API: w.db, mu: &w.mu, used: w.used[id]},
+			SNS:      &publishRecorder{Recorder: w.sns, mu: &w.mu, names: names, used: w.topics[id]},
+			HTTP:     http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
+			NewID: ids.Sequence(id[:2]), Log: wiring.NewLogger(io.Discard, ""), Function: id,
+		}
+		h, err := build(d)
+		if err != nil {
+			t.Fatalf("build %s: %v", id, err)
+		}
+		switch h := h.(type) {
+		case apiHandler:
+			w.http[id] = h
+		case func(context.Context, events.EventBridgeEvent) error:
+			w.jobs[id] = h
+		default:
+			t.Fatalf("%s: a handler of type %T", id, h)
+		}
+	}
+	return w
+}
+
+// publishRecorder notes which topics a function published to.
+type publishRecorder struct {
+	*topic.Recorder
+	mu    *sync.Mutex
+	names map[string]string
+	used  map[string]bool
+}
+
+func (p *publishRecorder) Publish(ctx context.Context, in *sns.PublishInput, o ...func(*sns.Options)) (*sns.PublishOutput, error) {
+	p.mu.Lock()
+	p.used[p.names[aws.ToString(in.TopicArn)]] = true
+	p.mu.Unlock()
+	return p.Recorder.Publish(ctx, in, o...)
+}
+
+// functionOf is the function that serves route in the template.
+func (w *world) functionOf(route string) string {
+	for _, id := range w.tmpl.FunctionIDs() {
+		for _, r := range w.tmpl.Functions[id].Routes {
+			if r.Method+" "+r.Path == route {
+				return id
+			}
+		}
+	}
+	w.t.Fatalf("no function serves %s", route)
+	return ""
+}
+
+// call sends one request to route ("METHOD /path/{param}") with the path filled in.
+func (w *world) call(user string, groups []string, route, path, body string, header map[string]string) exchange {
+	w.t.Helper()
+	fn := w.functionOf(route)
+	method, pattern, _ := strings.Cut(route, " ")
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	params := map[string]string{}
+	ps, pp := strings.Split(pattern, "/"), strings.Split(r.URL.Path, "/")
+	for i := range ps {
+		if strings.HasPrefix(ps[i], "{") && i < len(pp) {
+			params[strings.Trim(ps[i], "{}")] = pp[i]
+		}
+	}
+	claims := map[string]string{"sub": user}
+	if len(groups) > 0 {
+		claims["cognito:groups"] = "[" + strings.Join(groups, " ") + "]"
+	}
+	ev, err := apigw.NewEvent(r, apigw.Match{Route: apigw.Route{Method: method, Path: pattern}, PathParameters: params},
+		apigw.Options{Time: w.clk.Now(), Claims: claims})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.driven[fn] = true
+	resp, err := w.http[fn](context.Background(), ev)
+	if err != nil {
+		w.t.Fatalf("%s: %v", route, err)
+	}
+	x := exchange{function: fn, route: route, status: resp.StatusCode, header: resp.Headers, body: resp.Body}
+	w.exchange = append(w.exchange, x)
+	return x
+}
+
+func (w *world) run(fn string) {
+	w.t.Helper()
+	w.driven[fn] = true
+	if err := w.jobs[fn](context.Background(), events.EventBridgeEvent{ID: "tour", Time: w.clk.Now()}); err != nil {
+		w.t.Fatalf("%s: %v", fn, err)
+	}
+}
+
+// want fails the tour when x is not the status expected, and decodes its JSON body.
+func (w *world) want(x exchange, status int) map[string]any {
+	w.t.Helper()
+	if x.status != status {
+		w.t.Fatalf("%s: %d %s, want %d", x.route, x.status, x.body, status)
+	}
+	out := map[string]any{}
+	if strings.HasPrefix(x.header["Content-Type"], "application/json") {
+		if err := json.Unmarshal([]byte(x.body), &out); err != nil {
+			w.t.Fatalf("%s: body %q: %v", x.route, x.body, err)
+		}
+	}
+	return out
+}
+
+func str(m map[string]any, path ...string) string {
+	var cur any = m
+	for _, p := range path {
+		mm, _ := cur.(map[string]any)
+		cur = mm[p]
+	}
+	s, _ := cur.(string)
+	return s
+}
+
+// tour drives every route and schedule: a user's tasks, goals, commands and undos; flow
+// events; an outage of create_task that pages, is acknowledged and resolves; the weekly
+// digest; the ops routes; and the errors of the contract (401, 403, 404, 400, 409, 410, 428).
+func (w *world) tour() {
+	t := w.t
+	ops := []string{"ops"}
+
+	// Tasks and goals.
+	created := w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":"Buy milk","due":"2026-11-27","priority":1,"project":"home"}`, nil), 201)
+	id := str(created, "task", "id")
+	w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":"Call mum"}`, nil), 201)
+	w.want(w.call("alice", nil, "GET /tasks/today", "/tasks/today?timezone=Europe/Berlin", "", nil), 200)
+	w.want(w.call("alice", nil, "GET /tasks/today", "/tasks/today?timezone=Europe/Berlin&limit=1", "", nil), 200)
+	w.want(w.call("alice", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"due":"2026-11-30T10:00:00+01:00"}`, nil), 200)
+	w.want(w.call("alice", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"completed":true}`, nil), 200)
+	w.want(w.call("alice", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"completed":false,"title":"Buy oat milk","priority":2}`, nil), 200)
+	w.want(w.call("bob", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"completed":true}`, nil), 404)
+	w.want(w.call("alice", nil, "POST /goals", "/goals", `{"title":"Run a marathon","target_date":"2027-06-30"}`, nil), 201)
+	w.want(w.call("alice", nil, "GET /goals", "/goals", "", nil), 200)
+	w.want(w.call("", nil, "GET /goals", "/goals", "", nil), 401)
+	w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":7}`, nil), 400)
+
+	// The command OS.
+	w.want(w.call("alice", nil, "POST /intents/preview", "/intents/preview", `{"text":"add water the plants tomorrow 9am p1 #home","timezone":"Europe/Berlin"}`, nil), 200)
+	key := func(k string) map[string]string { return map[string]string{"Idempotency-Key": k} }
+	ex := w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"text":"add water the plants tomorrow 9am","timezone":"Europe/Berlin"}`, key("k1")), 201)
+	w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"text":"add water the plants tomorrow 9am","timezone":"Europe/Berlin"}`, key("k1")), 201)
+	w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"text":"new goal learn go by june 30","timezone":"Europe/Berlin"}`, key("k1")), 422)
+	w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"text":"add x","timezone":"UTC"}`, nil), 400)
+	goal := w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"intent":{"type":"create_goal","title":"Learn Go"}}`, key("k2")), 201)
+	w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"intent":{"type":"complete_task","task_ref":"call mum"}}`, key("k3")), 200)
+	w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"intent":{"type":"reschedule_task","task_ref":"buy oat milk","due":"2026-12-01"}}`, key("k4")), 200)
+	risky := w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"intent":{"type":"delete_task","task_ref":"buy oat milk"}}`, key("k5")), 428)
+	w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute",
+		fmt.Sprintf(`{"intent":{"type":"delete_task","task_ref":"buy oat milk"},"confirmation_token":%q}`, str(risky, "confirmation", "token")), key("k5")), 200)
+	w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"intent":{"type":"complete_task","task_ref":"nothing like it"}}`, key("k6")), 404)
+	w.want(w.call("alice", nil, "GET /intents/log", "/intents/log?limit=2", "", nil), 200)
+
+	// Undo: a task, a goal, again, someone else's, too late.
+	w.want(w.call("alice", nil, "POST /undo", "/undo", fmt.Sprintf(`{"token":%q}`, str(ex, "undo", "token")), nil), 200)
+	w.want(w.call("alice", nil, "POST /undo", "/undo", fmt.Sprintf(`{"token":%q}`, str(ex, "undo", "token")), nil), 200)
+	w.want(w.call("bob", nil, "POST /undo", "/undo", fmt.Sprintf(`{"token":%q}`, str(goal, "undo", "token")), nil), 404)
+	w.want(w.call("alice", nil, "POST /undo", "/undo", fmt.Sprintf(`{"token":%q}`, str(goal, "undo", "token")), nil), 200)
+	late := w.want(w.call("alice", nil, "POST /intents/execute", "/intents/execute", `{"intent":{"type":"create_task","title":"Late"}}`, key("k7")), 201)
+	w.clk.Add(2 * time.Minute)
+	w.want(w.call("alice", nil, "POST /undo", "/undo", fmt.Sprintf(`{"token":%q}`, str(late, "undo", "token")), nil), 410)
+
+	// Flow events from the app.
+	at := w.clk.Now().Add(-time.Second).Format(time.RFC3339)
+	w.want(w.call("alice", nil, "POST /metrics/flows", "/metrics/flows",
+		fmt.Sprintf(`{"events":[{"flow":"today_load_client","latency_ms":120,"outcome":"ok","at":%q},{"flow":"nope","latency_ms":1,"outcome":"ok","at":%q}]}`, at, at), nil), 200)
+
+	// An outage of create_task: every request fails for ten minutes, the check pages.
+	cat, err := slo.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []flowmetrics.Event
+	for m := range 10 {
+		for range 50 {
+			evs = append(evs, flowmetrics.Event{Flow: "create_task", LatencyMs: 100, At: w.clk.Now().Add(-time.Duration(m+1) * time.Minute)})
+		}
+	}
+	if err := opsstore.New(w.db, dynamotest.OpsTable).Add(context.Background(), flowmetrics.Aggregate(cat, evs)); err != nil {
+		t.Fatal(err)
+	}
+	w.run("BurnRateCheckFunction")
+	alerts := w.want(w.call("oncall", ops, "GET /ops/alerts", "/ops/alerts?state=firing", "", nil), 200)
+	list, _ := alerts["alerts"].([]any)
+	if len(list) == 0 {
+		t.Fatalf("no firing alert after the outage: %v", alerts)
+	}
+	alertID, _ := list[0].(map[string]any)["id"].(string)
+	w.want(w.call("oncall", ops, "POST /ops/alerts/{id}/ack", "/ops/alerts/"+alertID+"/ack", `{"verdict":"true_positive"}`, nil), 200)
+	w.want(w.call("oncall", ops, "POST /ops/alerts/{id}/ack", "/ops/alerts/nope/ack", `{}`, nil), 404)
+	w.want(w.call("alice", nil, "GET /ops/slo", "/ops/slo", "", nil), 403)
+	w.want(w.call("oncall", ops, "GET /ops/slo", "/ops/slo", "", nil), 200)
+	// Healthy again: the alert resolves.
+	w.clk.Add(4 * time.Hour)
+	w.run("BurnRateCheckFunction")
+
+	// Monday: the weekly digest, then the ops routes that show it.
+	w.clk.Set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+	w.run("WeeklyDigestFunction")
+	w.want(w.call("oncall", ops, "GET /ops/digests/latest", "/ops/digests/latest", "", nil), 200)
+	w.want(w.call("oncall", ops, "GET /ops/digests/{week}", "/ops/digests/2026-W48", "", nil), 200)
+	w.want(w.call("oncall", ops, "GET /ops/digests/{week}", "/ops/digests/2020-W01", "", nil), 404)
+	w.want(w.call("oncall", ops, "GET /ops", "/ops", "", nil), 200)
+	w.want(w.call("oncall", ops, "GET /ops/alerts", "/ops/alerts?state=resolved&limit=1", "", nil), 200)
+	if n := len(w.sns.Messages()); n < 3 {
+		t.Fatalf("%d SNS messages, want the page, its resolve and the digest", n)
+	}
+}
