@@ -1,0 +1,96 @@
+package samtemplate
+
+import (
+	"os"
+	"testing"
+)
+
+// projectTemplate parses the project's template.yaml with this package.
+func projectTemplate(t *testing.T) *Template {
+	t.Helper()
+	data, err := os.ReadFile("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tpl
+}
+
+// Issue 12, point 1: the API throttles every route, and the two routes that write the most
+// per request harder; the scheduled functions have concurrency of their own.
+
+// hotRoutes are the routes with limits of their own below the default route's.
+var hotRoutes = []string{"POST /metrics/flows", "POST /intents/execute"}
+
+func TestTheAPIThrottlesEveryRouteAndTheHotRoutesHarder(t *testing.T) {
+	c := samExpanded(t)
+	var stage cfnResource
+	for _, s := range c.ofType("AWS::ApiGatewayV2::Stage") {
+		if refName(s.Properties["ApiId"]) == "HttpApi" {
+			stage = s
+		}
+	}
+	if stage.Properties == nil {
+		t.Fatal("no stage of HttpApi")
+	}
+	def := path(stage.Properties, "DefaultRouteSettings")
+	if def == nil {
+		t.Fatal("the stage has no DefaultRouteSettings: no route is throttled")
+	}
+	defBurst, defRate := c.number(t, path(def, "ThrottlingBurstLimit")), c.number(t, path(def, "ThrottlingRateLimit"))
+	if defBurst < 1 || defRate < 1 {
+		t.Errorf("default route throttling burst %v rate %v, want both at least 1", defBurst, defRate)
+	}
+	routes := map[string]bool{}
+	for _, fn := range projectTemplate(t).Functions {
+		for _, r := range fn.Routes {
+			routes[r.Method+" "+r.Path] = true
+		}
+	}
+	settings, _ := stage.Properties["RouteSettings"].(map[string]any)
+	for key := range settings {
+		if !routes[key] {
+			t.Errorf("RouteSettings names %q, which is no route of the template (a deploy fails on it)", key)
+		}
+	}
+	for _, key := range hotRoutes {
+		rs := settings[key]
+		if rs == nil {
+			t.Errorf("%s has no throttling of its own", key)
+			continue
+		}
+		burst, rate := c.number(t, path(rs, "ThrottlingBurstLimit")), c.number(t, path(rs, "ThrottlingRateLimit"))
+		if burst < 1 || rate < 1 || burst >= defBurst || rate >= defRate {
+			t.Errorf("%s: burst %v rate %v, want at least 1 and below the default route's %v and %v", key, burst, rate, defBurst, defRate)
+		}
+	}
+}
+
+func TestTheScheduledFunctionsHaveConcurrencyOfTheirOwn(t *testing.T) {
+	c := samExpanded(t)
+	scheduled := 0
+	for id, fn := range projectTemplate(t).Functions {
+		if len(fn.Schedules) == 0 {
+			continue
+		}
+		scheduled++
+		r, ok := c.Resources[id]
+		if !ok || r.Type != "AWS::Lambda::Function" {
+			t.Fatalf("%s is not an AWS::Lambda::Function once expanded", id)
+		}
+		v, ok := r.Properties["ReservedConcurrentExecutions"]
+		if !ok {
+			t.Errorf("%s runs on a schedule without reserved concurrency: user traffic can take every execution it needs", id)
+			continue
+		}
+		if n := c.number(t, v); n < 1 {
+			t.Errorf("%s: ReservedConcurrentExecutions %v, want at least 1 (0 stops the function)", id, n)
+		}
+	}
+	if scheduled < 2 {
+		t.Errorf("%d scheduled functions, want at least the burn-rate check and the weekly digest", scheduled)
+	}
+}
