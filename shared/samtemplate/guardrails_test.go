@@ -1,6 +1,7 @@
 package samtemplate
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 )
@@ -92,5 +93,50 @@ func TestTheScheduledFunctionsHaveConcurrencyOfTheirOwn(t *testing.T) {
 	}
 	if scheduled < 2 {
 		t.Errorf("%d scheduled functions, want at least the burn-rate check and the weekly digest", scheduled)
+	}
+}
+
+// Issue 12, point 3: the API's access log is JSON with what on-call needs to trace a request,
+// in a log group kept as long as the functions' logs.
+
+// accessLogFields are the access log's fields and the $context variable each must carry.
+var accessLogFields = map[string]string{
+	"requestId":        "$context.requestId",
+	"routeKey":         "$context.routeKey",
+	"status":           "$context.status",
+	"responseLatency":  "$context.responseLatency",
+	"integrationError": "$context.integrationErrorMessage",
+	"authorizerError":  "$context.authorizer.error",
+	"sub":              "$context.authorizer.claims.sub",
+}
+
+func TestTheAPIWritesJSONAccessLogsWithTheCallersSub(t *testing.T) {
+	c := samExpanded(t)
+	var settings any
+	for _, s := range c.ofType("AWS::ApiGatewayV2::Stage") {
+		if refName(s.Properties["ApiId"]) == "HttpApi" {
+			settings = s.Properties["AccessLogSettings"]
+		}
+	}
+	if settings == nil {
+		t.Fatal("the HttpApi stage has no AccessLogSettings: authorizer 401s and integration errors are invisible")
+	}
+	group, attr := getAtt(path(settings, "DestinationArn"))
+	lg, ok := c.Resources[group]
+	if attr != "Arn" || !ok || lg.Type != "AWS::Logs::LogGroup" {
+		t.Fatalf("DestinationArn = %v, want !GetAtt of a log group of the template", path(settings, "DestinationArn"))
+	}
+	if p := refName(lg.Properties["RetentionInDays"]); p != "LogRetentionDays" {
+		t.Errorf("%s: RetentionInDays %v, want !Ref LogRetentionDays", group, lg.Properties["RetentionInDays"])
+	}
+	format, _ := path(settings, "Format").(string)
+	var fields map[string]any
+	if err := json.Unmarshal([]byte(format), &fields); err != nil {
+		t.Fatalf("Format %q is not a JSON object: %v", format, err)
+	}
+	for name, want := range accessLogFields {
+		if got := fields[name]; got != want {
+			t.Errorf("access log field %q = %v, want %q", name, got, want)
+		}
 	}
 }
