@@ -22,11 +22,42 @@ type ParseError struct {
 
 func (e *ParseError) Error() string { return e.Message }
 
-// Parse reads text typed by a user whose clock is ref in zone loc (nil
-// means UTC). It returns the normalized intent, which always passes
-// Validate, and warnings about anything it recognised but could not use.
-// Warnings are never nil. Unreadable text gives a *ParseError.
+// Options are what a text is read with besides itself.
+type Options struct {
+	// Loc is the user's zone (nil means UTC) and Ref their clock.
+	Loc *time.Location
+	Ref time.Time
+	// Language is the text's language; "" means English.
+	Language Language
+	// DateOrder decides "03/04"; "" means the language's default (month
+	// first in English, day first in German). See LocaleOf.
+	DateOrder DateOrder
+}
+
+// Result is a text read as an intent.
+type Result struct {
+	// Intent is normalized and always passes Validate.
+	Intent intent.Intent
+	// Warnings name everything that looked like a date, time, priority,
+	// project, label or repeat but was not used. Never nil.
+	Warnings []string
+	// Entities are the parts that were used, with UTF-16 offsets. Never nil.
+	Entities []intent.Entity
+}
+
+// Parse reads English text typed by a user whose clock is ref in zone loc
+// (nil means UTC), with month-first numeric dates. It returns the
+// normalized intent and warnings about anything it recognised but could
+// not use. Warnings are never nil. Unreadable text gives a *ParseError.
 func Parse(text string, loc *time.Location, ref time.Time) (intent.Intent, []string, error) {
+	r, err := Read(text, Options{Loc: loc, Ref: ref})
+	return r.Intent, r.Warnings, err
+}
+
+// Read reads text with o. Unreadable text gives a *ParseError (and an
+// empty Result whose slices are not nil).
+func Read(text string, o Options) (Result, error) {
+	loc := o.Loc
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -40,78 +71,117 @@ func Parse(text string, loc *time.Location, ref time.Time) (intent.Intent, []str
 	if len(toks) == 0 {
 		return fail("text is empty")
 	}
-	ref = ref.In(loc)
+	v := vocabOf(o.Language)
+	order := o.DateOrder
+	if order == "" {
+		order = MDY
+		if v.lang == German {
+			order = DMY
+		}
+	}
+	ref := o.Ref.In(loc)
 	y, m, d := ref.Date()
-	p := &parser{toks: toks, loc: loc, now: ref, today: civil{y, m, d}, warnings: []string{}}
+	p := &parser{toks: toks, v: v, order: order, loc: loc, now: ref, today: civil{y, m, d}, warnings: []string{}}
 	in, err := p.parse()
 	if err != nil {
-		return intent.Intent{}, []string{}, err
+		return fail(err.Error())
 	}
 	in = in.Normalize()
 	if err := in.Validate(); err != nil {
 		return fail(err.Error())
 	}
-	return in, p.warnings, nil
+	return Result{Intent: in, Warnings: p.warnings, Entities: p.entities(text)}, nil
 }
 
-func fail(msg string) (intent.Intent, []string, error) {
-	return intent.Intent{}, []string{}, &ParseError{Message: msg}
+func fail(msg string) (Result, error) {
+	return Result{Warnings: []string{}, Entities: []intent.Entity{}}, &ParseError{Message: msg}
 }
 
 // token is one whitespace-separated word. key is what the matchers compare
-// (lower case, trailing punctuation dropped); raw is what goes back into a
-// title, so the user's casing and punctuation survive.
+// (lower case, trailing punctuation dropped, typographic apostrophes made
+// plain); raw is what goes back into a title, so the user's casing and
+// punctuation survive. start and end are raw's byte offsets in the text.
 type token struct {
-	raw     string
-	key     string
-	literal bool // inside double quotes: never interpreted
-	used    bool // consumed as a command word, date, time, priority or project
+	raw        string
+	key        string
+	start, end int
+	literal    bool // inside double quotes: never interpreted
+	used       bool // consumed as a command word, date, time, priority, project, label or repeat
 }
 
 const trailingPunct = ",.;:!?"
 
+type field struct {
+	s     string
+	start int
+}
+
+func fieldsOf(text string) []field {
+	var out []field
+	start := -1
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, field{text[start:i], start})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, field{text[start:], start})
+	}
+	return out
+}
+
+func keyOf(raw string) string {
+	k := strings.TrimRight(strings.ToLower(raw), trailingPunct)
+	return strings.ReplaceAll(k, "’", "'")
+}
+
 func tokenize(text string) []token {
-	fields := strings.Fields(text)
+	fields := fieldsOf(text)
 	toks := make([]token, 0, len(fields))
 	// Past the last word ending in a quote no quote can close, which keeps
 	// a text full of unmatched quotes linear.
 	lastClose := -1
 	for j, f := range fields {
-		if strings.HasSuffix(f, `"`) {
+		if strings.HasSuffix(f.s, `"`) {
 			lastClose = j
 		}
 	}
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
-		if strings.HasPrefix(f, `"`) {
+		if strings.HasPrefix(f.s, `"`) {
 			if j := closingQuote(fields, i, lastClose); j >= 0 {
 				for k := i; k <= j; k++ {
-					g := fields[k]
+					g, start := fields[k].s, fields[k].start
 					if k == i {
-						g = g[1:]
+						g, start = g[1:], start+1
 					}
 					if k == j {
 						g = strings.TrimSuffix(g, `"`)
 					}
 					if g != "" {
-						toks = append(toks, token{raw: g, literal: true})
+						toks = append(toks, token{raw: g, start: start, end: start + len(g), literal: true})
 					}
 				}
 				i = j
 				continue
 			}
 		}
-		toks = append(toks, token{raw: f, key: strings.TrimRight(strings.ToLower(f), trailingPunct)})
+		toks = append(toks, token{raw: f.s, key: keyOf(f.s), start: f.start, end: f.start + len(f.s)})
 	}
 	return toks
 }
 
-func closingQuote(fields []string, i, lastClose int) int {
-	if len(fields[i]) >= 2 && strings.HasSuffix(fields[i], `"`) {
+func closingQuote(fields []field, i, lastClose int) int {
+	if len(fields[i].s) >= 2 && strings.HasSuffix(fields[i].s, `"`) {
 		return i
 	}
 	for j := i + 1; j <= lastClose; j++ {
-		if strings.HasSuffix(fields[j], `"`) {
+		if strings.HasSuffix(fields[j].s, `"`) {
 			return j
 		}
 	}
@@ -120,15 +190,32 @@ func closingQuote(fields []string, i, lastClose int) int {
 
 type parser struct {
 	toks     []token
+	v        *vocab
+	order    DateOrder
 	loc      *time.Location
 	now      time.Time // the reference time, in loc
 	today    civil
-	resched  bool // after "move ... to", where "to sat" is a weekday
+	resched  bool // after a separator of a move, where "to sat" is a weekday
 	warnings []string
+	marks    []mark // the parts used, for entities
+}
+
+// mark is a used part of the text: tokens [lo, hi) of one entity kind.
+type mark struct {
+	kind   string
+	lo, hi int
 }
 
 func (p *parser) warn(format string, args ...any) {
 	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
+}
+
+// cmd marks tokens [lo, hi) as command words.
+func (p *parser) cmd(lo, hi int) {
+	if hi > lo {
+		p.use(lo, hi)
+		p.marks = append(p.marks, mark{intent.EntityCommand, lo, hi})
+	}
 }
 
 // key returns the key of token j if j is inside [0, hi) and the token is
@@ -173,81 +260,218 @@ func (p *parser) rest(lo, hi int) string {
 	return strings.TrimRight(strings.Join(parts, " "), " ,;:")
 }
 
+// hasFree reports whether a free, non-literal token of [lo, hi) has one of keys.
+func (p *parser) hasFree(lo, hi int, keys map[string]bool) bool {
+	for j := lo; j < hi; j++ {
+		if keys[p.key(j, hi)] {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *parser) parse() (intent.Intent, error) {
+	if p.v.lang == German {
+		return p.parseGerman()
+	}
+	return p.parseEnglish()
+}
+
+// Separators between a reference and its new value, per target.
+type separators struct {
+	date, project, priority, shift, rename map[string]bool
+}
+
+var (
+	enSeps = separators{
+		date:     map[string]bool{"to": true, "until": true, "till": true},
+		project:  map[string]bool{"to": true, "into": true, "in": true},
+		priority: map[string]bool{"to": true},
+		shift:    map[string]bool{"by": true, "for": true},
+		rename:   map[string]bool{"to": true},
+	}
+	deSeps = separators{
+		date:     map[string]bool{"auf": true, "bis": true},
+		project:  map[string]bool{"nach": true, "in": true, "zu": true, "auf": true},
+		priority: map[string]bool{"auf": true},
+		shift:    map[string]bool{"um": true},
+		rename:   map[string]bool{"in": true, "zu": true},
+	}
+)
+
+func (p *parser) seps() separators {
+	if p.v.lang == German {
+		return deSeps
+	}
+	return enSeps
+}
+
+func (p *parser) parseEnglish() (intent.Intent, error) {
 	n := len(p.toks)
 	first := p.key(0, n)
 	switch first {
 	case "add", "new", "create":
 		switch p.key(1, n) {
 		case "goal":
+			p.cmd(0, 2)
 			return p.goal(2)
 		case "task":
+			p.cmd(0, 2)
 			return p.task(2)
 		}
+		p.cmd(0, 1)
 		return p.task(1)
 	case "goal":
+		p.cmd(0, 1)
 		return p.goal(1)
 	case "done", "complete", "finish":
-		lo := 1
-		if p.key(1, n) == "task" {
-			lo = 2
-		}
+		lo := p.afterNoun(1, "task")
 		return p.ref(intent.CompleteTask, lo, n, fmt.Sprintf("%q needs a task, e.g. %q", first, first+" buy milk"))
 	case "mark":
-		if end, ok := p.markDone(); ok {
+		if end, ok := p.markDone(map[string]bool{"done": true, "complete": true, "completed": true, "finished": true}, "as"); ok {
 			return p.ref(intent.CompleteTask, 1, end, `"mark" needs a task, e.g. "mark buy milk done"`)
 		}
 	case "move", "reschedule":
-		lo := 1
-		if p.key(1, n) == "task" {
-			lo = 2
-		}
-		return p.reschedule(lo, first)
+		lo := p.afterNoun(1, "task")
+		return p.retargetOrFail(lo, first, tDate|tProject|tShift, fmt.Sprintf(
+			"%q needs a task and a new date, e.g. %q (to add a task, start with \"add\")", first, first+" dentist to friday 3pm"))
+	case "postpone", "snooze", "push", "defer", "delay":
+		lo := p.afterNoun(1, "task")
+		return p.retargetOrTask(lo, first, tDate|tShift, fmt.Sprintf(
+			"read as a new task: %q moves a task as in %q", first, first+" dentist to friday"))
 	case "delete", "remove":
 		switch p.key(1, n) {
 		case "goal":
+			p.cmd(0, 2)
 			return p.ref(intent.DeleteGoal, 2, n, fmt.Sprintf("%q needs a goal, e.g. %q", first+" goal", first+" goal run a marathon"))
 		case "task":
+			p.cmd(0, 2)
 			return p.ref(intent.DeleteTask, 2, n, fmt.Sprintf("%q needs a task, e.g. %q", first+" task", first+" task old draft"))
 		}
+		p.cmd(0, 1)
 		return p.ref(intent.DeleteTask, 1, n, fmt.Sprintf("%q needs a task, e.g. %q", first, first+" old draft"))
+	case "rename":
+		lo := p.afterNoun(1, "task")
+		return p.rename(lo, first, `"rename" needs a task and a new title, e.g. "rename task foo to bar"`)
+	case "set", "change":
+		return p.set(first, map[string]bool{"of": true, "for": true, "on": true})
+	case "what", "what's", "whats":
+		in, _, err := p.query(0, true)
+		return in, err
+	case "show", "list":
+		if in, ok, err := p.query(0, false); ok || err != nil {
+			return in, err
+		}
 	}
 	return p.task(0)
 }
 
-// markDone recognises "mark X done" and "mark X as done", returning where X ends.
-func (p *parser) markDone() (int, bool) {
+func (p *parser) parseGerman() (intent.Intent, error) {
 	n := len(p.toks)
-	if n < 3 {
-		return 0, false
+	first := p.key(0, n)
+	switch first {
+	case "neu", "neue", "neues", "neuer", "erstelle", "erstellen", "anlegen":
+		switch p.key(1, n) {
+		case "ziel":
+			p.cmd(0, 2)
+			return p.goal(2)
+		case "aufgabe":
+			p.cmd(0, 2)
+			return p.task(2)
+		}
+		p.cmd(0, 1)
+		return p.task(1)
+	case "ziel":
+		p.cmd(0, 1)
+		return p.goal(1)
+	case "erledigt", "erledige", "fertig", "abhaken", "hake":
+		lo := p.afterNoun(1, "aufgabe")
+		return p.ref(intent.CompleteTask, lo, n, fmt.Sprintf("%q needs a task, e.g. %q", first, first+" Milch kaufen"))
+	case "markiere":
+		if end, ok := p.markDone(map[string]bool{"erledigt": true, "fertig": true}, "als"); ok {
+			return p.ref(intent.CompleteTask, 1, end, `"markiere" needs a task, e.g. "markiere Milch kaufen als erledigt"`)
+		}
+	case "verschiebe", "verschieben", "verlege", "verlegen", "schiebe":
+		lo := p.afterNoun(1, "aufgabe")
+		return p.retargetOrFail(lo, first, tDate|tProject|tShift, fmt.Sprintf(
+			"%q needs a task and a new date, e.g. %q (to add a task, start with \"neu\")", first, first+" Zahnarzt auf Freitag 15 Uhr"))
+	case "lösche", "löschen", "loesche", "loeschen", "entferne", "entfernen":
+		switch p.key(1, n) {
+		case "ziel":
+			p.cmd(0, 2)
+			return p.ref(intent.DeleteGoal, 2, n, fmt.Sprintf("%q needs a goal, e.g. %q", first+" ziel", first+" Ziel Marathon laufen"))
+		case "aufgabe":
+			p.cmd(0, 2)
+			return p.ref(intent.DeleteTask, 2, n, fmt.Sprintf("%q needs a task, e.g. %q", first+" aufgabe", first+" Aufgabe alter Entwurf"))
+		}
+		p.cmd(0, 1)
+		return p.ref(intent.DeleteTask, 1, n, fmt.Sprintf("%q needs a task, e.g. %q", first, first+" alter Entwurf"))
+	case "benenne", "umbenennen":
+		lo := p.afterNoun(1, "aufgabe")
+		return p.rename(lo, first, `"benenne" needs a task and a new title, e.g. "benenne Einkauf um in Wocheneinkauf"`)
+	case "setze", "ändere", "aendere", "stelle":
+		return p.set(first, map[string]bool{"von": true, "für": true, "fuer": true})
+	case "priorität", "prioritaet", "prio":
+		if k := p.key(1, n); k == "von" || k == "für" || k == "fuer" {
+			return p.set("", map[string]bool{"von": true, "für": true, "fuer": true})
+		}
+	case "was", "welche":
+		in, _, err := p.query(0, true)
+		return in, err
+	case "zeige", "zeig", "liste":
+		if in, ok, err := p.query(0, false); ok || err != nil {
+			return in, err
+		}
 	}
-	switch p.key(n-1, n) {
-	case "done", "complete", "completed", "finished":
-	default:
+	return p.task(0)
+}
+
+// afterNoun marks the command word and an optional noun after it ("done
+// task x", "lösche Aufgabe x") and returns where the rest starts.
+func (p *parser) afterNoun(lo int, noun string) int {
+	p.cmd(0, lo)
+	if p.key(lo, len(p.toks)) == noun {
+		p.cmd(lo, lo+1)
+		return lo + 1
+	}
+	return lo
+}
+
+// markDone recognises "mark X done" and "mark X as done", returning where X ends.
+func (p *parser) markDone(done map[string]bool, as string) (int, bool) {
+	n := len(p.toks)
+	if n < 3 || !done[p.key(n-1, n)] {
 		return 0, false
 	}
 	end := n - 1
-	if p.key(end-1, n) == "as" {
+	if p.key(end-1, n) == as {
 		end--
 	}
-	p.use(end, n)
+	p.cmd(0, 1)
+	p.cmd(end, n)
 	return end, true
 }
 
 func (p *parser) task(lo int) (intent.Intent, error) {
 	n := len(p.toks)
 	ex := p.scan(lo, n)
+	p.adverbRepeat(lo, n, &ex)
 	title := p.rest(lo, n)
 	if title == "" {
+		if p.v.lang == German {
+			return intent.Intent{}, &ParseError{Message: `the task needs a title, e.g. "Milch kaufen morgen um 9 Uhr"`}
+		}
 		return intent.Intent{}, &ParseError{Message: `the task needs a title, e.g. "add buy milk tomorrow 9am"`}
 	}
-	return intent.Intent{
-		Type:     intent.CreateTask,
-		Title:    title,
-		Due:      p.due(ex),
-		Priority: ex.priority,
-		Project:  ex.project,
-	}, nil
+	p.titleLeftovers(lo, n)
+	in := intent.Intent{Type: intent.CreateTask, Title: title, Priority: ex.priority, Project: ex.project, Labels: ex.labels}
+	if ex.rec != nil {
+		in.Due, in.Recurrence = p.repeatingDue(ex)
+	} else {
+		in.Due = p.due(ex)
+	}
+	p.markParts(ex, intent.CreateTask)
+	return in, nil
 }
 
 func (p *parser) goal(lo int) (intent.Intent, error) {
@@ -255,8 +479,12 @@ func (p *parser) goal(lo int) (intent.Intent, error) {
 	ex := p.scan(lo, n)
 	title := p.rest(lo, n)
 	if title == "" {
+		if p.v.lang == German {
+			return intent.Intent{}, &ParseError{Message: `the goal needs a title, e.g. "neues Ziel Marathon laufen bis 30. Juni"`}
+		}
 		return intent.Intent{}, &ParseError{Message: `the goal needs a title, e.g. "new goal run a marathon by june 30"`}
 	}
+	p.titleLeftovers(lo, n)
 	in := intent.Intent{Type: intent.CreateGoal, Title: title}
 	p.ignore(ex, intent.CreateGoal)
 	if ex.hasDate {
@@ -265,6 +493,7 @@ func (p *parser) goal(lo int) (intent.Intent, error) {
 			p.warn("%q is in the past", ex.dateText)
 		}
 	}
+	p.markParts(ex, intent.CreateGoal)
 	return in, nil
 }
 
@@ -293,55 +522,233 @@ func (p *parser) ref(typ string, lo, hi int, errMsg string) (intent.Intent, erro
 	return in, nil
 }
 
-// reschedule reads "move X to <date>". The new date is what follows the
-// last "to" that is followed by a date, so the task's own words ("move
-// 3pm call to 4pm", "move trip to rome to friday") stay in the reference.
-func (p *parser) reschedule(lo int, cmd string) (intent.Intent, error) {
-	n := len(p.toks)
-	p.resched = true
-	needTask := fmt.Sprintf("%q needs a task and a new date, e.g. %q (to add a task, start with \"add\")", cmd, cmd+" dentist to friday 3pm")
-	next := n // the "to" after k, whose tail already held no date
-	for k := n - 1; k >= lo; k-- {
-		if p.key(k, n) != "to" {
-			continue
-		}
-		// No date or time spans a "to", so only the words up to the next
-		// "to" can be new; probing just those keeps this linear.
-		mark := len(p.warnings)
-		probe := p.scan(k+1, next)
-		p.warnings = p.warnings[:mark]
-		p.unuse(k+1, next)
-		if next = k; !probe.hasDate && !probe.hasTime {
-			continue
-		}
-		ex := p.scan(k+1, n)
-		p.toks[k].used = true
-		r := p.rest(lo, k)
-		if r == "" {
-			return intent.Intent{}, &ParseError{Message: needTask}
-		}
-		p.leftovers(k+1, n)
-		p.ignore(ex, intent.RescheduleTask)
-		return intent.Intent{Type: intent.RescheduleTask, TaskRef: r, Due: p.due(ex)}, nil
+// targets are what a move-like command may set.
+type targets uint8
+
+const (
+	tDate targets = 1 << iota
+	tProject
+	tPriority
+	tShift
+	tBareDigit // a priority may be written as a digit alone ("set priority of x to 1")
+)
+
+// retargetOrFail reads a move; text without a new value is an error.
+func (p *parser) retargetOrFail(lo int, cmd string, allow targets, needMsg string) (intent.Intent, error) {
+	in, ok, err := p.retarget(lo, allow, needMsg)
+	if err != nil || ok {
+		return in, err
 	}
-	mark := len(p.warnings)
-	ex := p.scan(lo, n)
-	if !ex.hasDate && !ex.hasTime {
-		if len(p.warnings) > mark {
-			return intent.Intent{}, &ParseError{Message: fmt.Sprintf("%q needs a new date: %s", cmd, strings.Join(p.warnings[mark:], "; "))}
-		}
-		return intent.Intent{}, &ParseError{Message: needTask}
-	}
-	r := p.rest(lo, n)
-	if r == "" {
-		return intent.Intent{}, &ParseError{Message: needTask}
-	}
-	p.ignore(ex, intent.RescheduleTask)
-	return intent.Intent{Type: intent.RescheduleTask, TaskRef: r, Due: p.due(ex)}, nil
+	return intent.Intent{}, &ParseError{Message: p.noTargetMessage(lo, cmd, needMsg)}
 }
 
-// leftovers reports words after "to" that were not part of the new date:
-// they cannot join the reference (which ended at "to"), so they would
+// noTargetMessage explains a move that found no new value, quoting the
+// date-like words that could not be used.
+func (p *parser) noTargetMessage(lo int, cmd, needMsg string) string {
+	mark := len(p.warnings)
+	p.scan(lo, len(p.toks))
+	p.unuse(lo, len(p.toks))
+	if len(p.warnings) > mark {
+		msg := fmt.Sprintf("%q needs a new date: %s", cmd, strings.Join(p.warnings[mark:], "; "))
+		p.warnings = p.warnings[:mark]
+		return msg
+	}
+	return needMsg
+}
+
+// retargetOrTask reads a move, or, for a verb that also starts ordinary
+// titles ("push the release"), a new task, with a warning when the text
+// looked like a move.
+func (p *parser) retargetOrTask(lo int, cmd string, allow targets, why string) (intent.Intent, error) {
+	in, ok, err := p.retarget(lo, allow, "")
+	if err != nil || ok {
+		return in, err
+	}
+	p.resched = false
+	s := p.seps()
+	looked := p.hasFree(lo, len(p.toks), s.date) || p.hasFree(lo, len(p.toks), s.shift)
+	p.unuse(0, lo)
+	p.marks = p.marks[:0]
+	if looked {
+		p.warn("%s", why)
+	}
+	return p.task(0)
+}
+
+// retarget reads "<ref> <separator> <new value>": a new date or time, a
+// project, a priority or a shift, as allow permits. The value is what
+// follows the last separator that is followed by one, so the task's own
+// words ("move 3pm call to 4pm", "move trip to rome to friday") stay in
+// the reference. Without a separator, a date, priority or project
+// anywhere is the new value ("reschedule standup friday 9:15"). ok is
+// false when nothing was found; the tokens are then as they were.
+func (p *parser) retarget(lo int, allow targets, needMsg string) (intent.Intent, bool, error) {
+	n := len(p.toks)
+	s := p.seps()
+	p.resched = true
+	defer func() { p.resched = false }()
+	next := n // the separator after k, whose tail already held no date
+	for k := n - 1; k >= lo; k-- {
+		kk := p.key(k, n)
+		isDate, isProject, isPriority, isShift := s.date[kk], s.project[kk], s.priority[kk], s.shift[kk]
+		if !isDate && !isProject && !isPriority && !isShift {
+			continue
+		}
+		ref := func() (string, error) {
+			r := p.rest(lo, k)
+			if r == "" {
+				if needMsg == "" {
+					needMsg = "the command needs a task before " + p.toks[k].raw
+				}
+				return "", &ParseError{Message: needMsg}
+			}
+			return r, nil
+		}
+		if allow&tPriority != 0 && isPriority {
+			if pr, m, err := p.tailPriority(k+1, n, allow&tBareDigit != 0); err != nil {
+				return intent.Intent{}, false, err
+			} else if m > 0 {
+				p.cmd(k, k+1)
+				r, err := ref()
+				if err != nil {
+					return intent.Intent{}, false, err
+				}
+				p.use(k+1, n)
+				p.marks = append(p.marks, mark{intent.EntityPriority, k + 1, n})
+				return intent.Intent{Type: intent.SetPriority, TaskRef: r, Priority: pr}, true, nil
+			}
+		}
+		if allow&tProject != 0 && isProject {
+			if name, ok := p.tailProject(k+1, n); ok {
+				p.cmd(k, k+1)
+				r, err := ref()
+				if err != nil {
+					return intent.Intent{}, false, err
+				}
+				p.use(k+1, n)
+				p.marks = append(p.marks, mark{intent.EntityProject, k + 1, n})
+				return intent.Intent{Type: intent.MoveTask, TaskRef: r, Project: name}, true, nil
+			}
+		}
+		if allow&tShift != 0 && isShift {
+			if shift, ok := p.tailShift(k+1, n); ok {
+				p.use(k, n)
+				p.marks = append(p.marks, mark{intent.EntityShift, k, n})
+				r, err := ref()
+				if err != nil {
+					return intent.Intent{}, false, err
+				}
+				return intent.Intent{Type: intent.RescheduleTask, TaskRef: r, Shift: shift}, true, nil
+			}
+		}
+		if allow&tDate != 0 && isDate {
+			// No date or time spans a separator, so only the words up to
+			// the next one can be new; probing just those keeps this linear.
+			mark := len(p.warnings)
+			probe := p.scan(k+1, next)
+			p.warnings = p.warnings[:mark]
+			p.unuse(k+1, next)
+			if probe.hasDate || probe.hasTime || probe.hasInstant {
+				ex := p.scan(k+1, n)
+				p.cmd(k, k+1)
+				r, err := ref()
+				if err != nil {
+					return intent.Intent{}, false, err
+				}
+				p.leftovers(k+1, n)
+				p.ignore(ex, intent.RescheduleTask)
+				p.markParts(ex, intent.RescheduleTask)
+				return intent.Intent{Type: intent.RescheduleTask, TaskRef: r, Due: p.due(ex)}, true, nil
+			}
+		}
+		next = k
+	}
+	// No separator: a new value anywhere.
+	mark := len(p.warnings)
+	ex := p.scan(lo, n)
+	r := p.rest(lo, n)
+	switch {
+	case allow&tDate != 0 && (ex.hasDate || ex.hasTime || ex.hasInstant) && r != "":
+		p.ignore(ex, intent.RescheduleTask)
+		p.markParts(ex, intent.RescheduleTask)
+		return intent.Intent{Type: intent.RescheduleTask, TaskRef: r, Due: p.due(ex)}, true, nil
+	case allow&tPriority != 0 && ex.priority != 0 && r != "":
+		p.ignore(ex, intent.SetPriority)
+		p.markParts(ex, intent.SetPriority)
+		return intent.Intent{Type: intent.SetPriority, TaskRef: r, Priority: ex.priority}, true, nil
+	case allow&tProject != 0 && ex.project != "" && r != "":
+		p.ignore(ex, intent.MoveTask)
+		p.markParts(ex, intent.MoveTask)
+		return intent.Intent{Type: intent.MoveTask, TaskRef: r, Project: ex.project}, true, nil
+	}
+	p.warnings = p.warnings[:mark]
+	p.unuse(lo, n)
+	return intent.Intent{}, false, nil
+}
+
+// tailPriority reads tokens [lo, hi) as exactly one priority: "p1", "!1",
+// "priority 1" or, with digit, "1". m is the tokens read (0: not a
+// priority); a priority outside 1-4 is an error.
+func (p *parser) tailPriority(lo, hi int, digit bool) (int, int, error) {
+	k := p.key(lo, hi)
+	var d string
+	switch {
+	case hi-lo == 1 && len(k) == 2 && (k[0] == 'p' || k[0] == '!') && isDigit(k[1]):
+		d = k[1:]
+	case hi-lo == 2 && p.v.priorityWords[k] && len(p.key(lo+1, hi)) == 1 && isDigit(p.key(lo+1, hi)[0]):
+		d = p.key(lo+1, hi)
+	case hi-lo == 1 && digit && len(k) == 1 && isDigit(k[0]):
+		d = k
+	default:
+		return 0, 0, nil
+	}
+	pr := int(d[0] - '0')
+	if pr < 1 || pr > 4 {
+		return 0, 0, &ParseError{Message: fmt.Sprintf("a priority is p1 (highest) to p4, not %q", p.span(lo, hi))}
+	}
+	return pr, hi - lo, nil
+}
+
+// tailProject reads tokens [lo, hi) as exactly one project.
+func (p *parser) tailProject(lo, hi int) (string, bool) {
+	if hi-lo != 1 || p.toks[lo].used || p.toks[lo].literal {
+		return "", false
+	}
+	name, ok := projectName(p.toks[lo].raw)
+	return name, ok
+}
+
+// tailShift reads tokens [lo, hi) as exactly one duration ("2 days", "a
+// week", "3 Tage") and returns it as an intent shift ("P2D").
+func (p *parser) tailShift(lo, hi int) (string, bool) {
+	count, u, m := p.count(lo, hi)
+	if m == 0 || lo+m != hi {
+		return "", false
+	}
+	var s string
+	switch u {
+	case minuteUnit:
+		s = fmt.Sprintf("PT%dM", count)
+	case hourUnit:
+		s = fmt.Sprintf("PT%dH", count)
+	case dayUnit:
+		s = fmt.Sprintf("P%dD", count)
+	case weekUnit:
+		s = fmt.Sprintf("P%dW", count)
+	case monthUnit:
+		s = fmt.Sprintf("P%dM", count)
+	case yearUnit:
+		s = fmt.Sprintf("P%dY", count)
+	}
+	if _, _, _, err := intent.ShiftOf(s); err != nil {
+		p.warn("could not place %q: %s", p.span(lo, hi), err.Error())
+		return "", false
+	}
+	return s, true
+}
+
+// leftovers reports words after a separator that were not part of the new
+// date: they cannot join the reference (which ended there), so they would
 // otherwise vanish.
 func (p *parser) leftovers(lo, hi int) {
 	for j := lo; j < hi; {
@@ -358,162 +765,229 @@ func (p *parser) leftovers(lo, hi int) {
 	}
 }
 
-// ignore warns about parts the intent type has no field for.
-func (p *parser) ignore(ex extraction, typ string) {
-	var date, clock, prio, proj bool
-	switch typ {
-	case intent.CreateTask:
-		date, clock, prio, proj = true, true, true, true
-	case intent.CreateGoal:
-		date = true
-	case intent.RescheduleTask:
-		date, clock = true, true
+// rename reads "rename X to Y": the reference ends at the first separator
+// (quotes keep a "to" inside it literal); the new title is the rest, less
+// anything dated or tagged, which a rename has no place for.
+func (p *parser) rename(lo int, cmd, needMsg string) (intent.Intent, error) {
+	n := len(p.toks)
+	s := p.seps()
+	k := -1
+	for j := lo; j < n; j++ {
+		if s.rename[p.key(j, n)] {
+			k = j
+			break
+		}
 	}
-	if ex.hasDate && !date {
-		p.warn("ignored date %q: %s takes no date", ex.dateText, typ)
+	if k < 0 {
+		p.unuse(0, lo)
+		p.marks = p.marks[:0]
+		p.warn("read as a new task: %q renames a task as in %q", cmd, map[Language]string{
+			English: "rename task foo to bar", German: "benenne Einkauf um in Wocheneinkauf"}[p.v.lang])
+		return p.task(0)
 	}
-	if ex.hasTime && !clock {
-		p.warn("ignored time %q: %s takes no time", ex.timeText, typ)
+	p.cmd(k, k+1)
+	// German separable verbs put "um" around the separator or last.
+	if p.v.lang == German {
+		if p.key(k-1, n) == "um" && k-1 > lo {
+			p.cmd(k-1, k)
+		}
+		if p.key(n-1, n) == "um" && n-1 > k+1 {
+			p.cmd(n-1, n)
+		}
 	}
-	if ex.priority != 0 && !prio {
-		p.warn("ignored priority %s: %s takes no priority", ex.priorityText, typ)
+	r := p.rest(lo, k)
+	ex := p.scan(k+1, n)
+	title := p.rest(k+1, n)
+	if r == "" || title == "" {
+		return intent.Intent{}, &ParseError{Message: needMsg}
 	}
-	if ex.project != "" && !proj {
-		p.warn("ignored project #%s: %s takes no project", ex.project, typ)
-	}
+	p.ignore(ex, intent.RenameTask)
+	p.titleLeftovers(k+1, n)
+	return intent.Intent{Type: intent.RenameTask, TaskRef: r, Title: title}, nil
 }
 
-// extraction is what a scan found in a run of tokens.
-type extraction struct {
-	hasDate      bool
-	date         civil
-	dateText     string
-	hasTime      bool
-	hour, min    int
-	timeText     string
-	priority     int
-	priorityText string
-	project      string
+// set reads "set priority of X to p1", "set X to p1", "set X to friday",
+// "set X to #project" (and the German "setze ... auf ..."). Text that sets
+// nothing is a new task ("set up the printer"), with a warning if it
+// looked like a change.
+func (p *parser) set(cmd string, of map[string]bool) (intent.Intent, error) {
+	n := len(p.toks)
+	lo := 0
+	if cmd != "" {
+		lo = 1
+	}
+	if p.v.priorityWords[p.key(lo, n)] {
+		hi := lo + 1
+		if of[p.key(hi, n)] {
+			hi++
+		}
+		p.cmd(0, hi)
+		need := `"set priority" needs a task and a priority, e.g. "set priority of buy milk to p1"`
+		if p.v.lang == German {
+			need = `"setze Priorität" needs a task and a priority, e.g. "setze Priorität von Milch kaufen auf p1"`
+		}
+		in, ok, err := p.retarget(hi, tPriority|tBareDigit, need)
+		if err != nil || ok {
+			return in, err
+		}
+		return intent.Intent{}, &ParseError{Message: need}
+	}
+	p.cmd(0, lo)
+	in, ok, err := p.retarget(lo, tPriority|tProject|tDate, "")
+	if err != nil || ok {
+		return in, err
+	}
+	looked := p.hasFree(lo, n, p.seps().priority)
+	p.unuse(0, lo)
+	p.marks = p.marks[:0]
+	if looked {
+		p.warn("read as a new task: %q changes a task as in %q", cmd, map[Language]string{
+			English: "set buy milk to p1", German: "setze Milch kaufen auf p1"}[p.v.lang])
+	}
+	return p.task(0)
+}
+
+// query reads a question about the user's tasks: "what's due today",
+// "show overdue tasks", "was ist heute fällig". must says the first word
+// only asks questions; otherwise a text that is not a question (ok false)
+// is left to be a task ("show dog to vet").
+func (p *parser) query(lo int, must bool) (intent.Intent, bool, error) {
+	n := len(p.toks)
+	fillers, ranges := enQueryFillers, enQueryRanges
+	example := `a question needs a range: today, tomorrow, overdue or this week, e.g. "what's due today"`
+	if p.v.lang == German {
+		fillers, ranges = deQueryFillers, deQueryRanges
+		example = `a question needs a range: heute, morgen, überfällig or diese Woche, e.g. "was ist heute fällig"`
+	}
+	rng, at := "", -1
+	var unknown []int
+	for j := lo + 1; j < n; j++ {
+		k := p.key(j, n)
+		switch {
+		case p.toks[j].literal || k == "":
+			unknown = append(unknown, j)
+		case ranges[k] != "" && rng == "":
+			rng, at = ranges[k], j
+		case ranges[k] != "":
+			p.warn("ignored extra range %q", p.span(j, j+1))
+		case fillers[k]:
+		default:
+			unknown = append(unknown, j)
+		}
+	}
+	if !must && (rng == "" || len(unknown) > 0 || !fillers[p.key(lo+1, n)] && lo+1 != at) {
+		p.warnings = p.warnings[:0]
+		return intent.Intent{}, false, nil
+	}
+	if rng == "" {
+		return intent.Intent{}, false, &ParseError{Message: example}
+	}
+	for _, j := range unknown {
+		p.warn("could not place %q", p.span(j, j+1))
+	}
+	p.cmd(lo, lo+1)
+	p.use(at, at+1)
+	p.marks = append(p.marks, mark{intent.EntityRange, at, at + 1})
+	return intent.Intent{Type: intent.QueryTasks, Range: rng}, true, nil
 }
 
 var (
-	datePreps = map[string]bool{"on": true, "by": true, "due": true}
-	timePreps = map[string]bool{"at": true, "@": true, "by": true, "due": true}
+	enQueryFillers = setOf("is", "are", "due", "me", "my", "all", "tasks", "task", "todos", "todo", "to-dos", "on", "for",
+		"do", "i", "have", "the", "up", "there", "anything", "got", "left", "open", "this", "what", "what's", "whats", "s", "what’s")
+	enQueryRanges = map[string]string{"today": intent.RangeToday, "today's": intent.RangeToday, "tonight": intent.RangeToday,
+		"tomorrow": intent.RangeTomorrow, "tomorrow's": intent.RangeTomorrow, "overdue": intent.RangeOverdue, "late": intent.RangeOverdue,
+		"week": intent.RangeWeek, "week's": intent.RangeWeek}
+	deQueryFillers = setOf("ist", "sind", "fällig", "faellig", "steht", "stehen", "an", "mir", "meine", "alle", "aufgaben", "aufgabe",
+		"für", "fuer", "die", "was", "habe", "ich", "noch", "offen", "offene", "diese", "dieser", "heutigen", "mal")
+	deQueryRanges = map[string]string{"heute": intent.RangeToday, "morgen": intent.RangeTomorrow,
+		"überfällig": intent.RangeOverdue, "überfällige": intent.RangeOverdue, "überfälligen": intent.RangeOverdue,
+		"ueberfaellig": intent.RangeOverdue, "ueberfaellige": intent.RangeOverdue, "woche": intent.RangeWeek}
 )
 
-// scan claims dates, times, priorities and projects in [lo, hi), left to
-// right; the first of each kind wins.
-func (p *parser) scan(lo, hi int) extraction {
-	var ex extraction
-	for i := lo; i < hi; {
-		if p.key(i, hi) == "" {
-			i++
-			continue
-		}
-		if n := p.scanPriority(i, hi, &ex); n > 0 {
-			i += n
-			continue
-		}
-		if n := p.scanProject(i, &ex); n > 0 {
-			i += n
-			continue
-		}
-		if m := p.matchDate(i, lo, hi); m.n > 0 {
-			text := p.span(i, i+m.n)
-			switch {
-			case m.invalid:
-				p.warn("could not place %q", text)
-			case ex.hasDate:
-				p.claim(i, m.n, lo, datePreps)
-				p.warn("ignored extra date %q", text)
-			default:
-				p.claim(i, m.n, lo, datePreps)
-				ex.hasDate, ex.date, ex.dateText = true, m.date, text
-			}
-			i += m.n
-			continue
-		}
-		if m := p.matchTime(i, hi); m.n > 0 {
-			text := p.span(i, i+m.n)
-			switch {
-			case m.invalid:
-				p.warn("could not place %q", text)
-			case ex.hasTime:
-				p.claim(i, m.n, lo, timePreps)
-				p.warn("ignored extra time %q", text)
-			default:
-				p.claim(i, m.n, lo, timePreps)
-				ex.hasTime, ex.hour, ex.min, ex.timeText = true, m.hour, m.min, text
-			}
-			i += m.n
-			continue
-		}
-		i++
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
 	}
-	return ex
+	return m
 }
 
-// claim marks a match used, with up to two free prepositions before it
-// ("due on friday", "at 3pm"), so they do not dangle in the title.
-func (p *parser) claim(i, n, lo int, preps map[string]bool) {
-	p.use(i, i+n)
-	for j := i - 1; j >= lo && j >= i-2; j-- {
-		if !preps[p.key(j, len(p.toks))] {
-			break
+// ignore warns about parts the intent type has no field for.
+func (p *parser) ignore(ex extraction, typ string) {
+	f := fieldsOfType(typ)
+	if ex.hasDate && f&fDate == 0 {
+		p.warn("ignored date %q: %s takes no date", ex.dateText, typ)
+	}
+	if ex.hasTime && f&fTime == 0 {
+		p.warn("ignored time %q: %s takes no time", ex.timeText, typ)
+	}
+	if ex.hasInstant && f&fTime == 0 {
+		p.warn("ignored time %q: %s takes no time", ex.instantText, typ)
+	}
+	if ex.priority != 0 && f&fPriority == 0 {
+		p.warn("ignored priority %s: %s takes no priority", ex.priorityText, typ)
+	}
+	if ex.project != "" && f&fProject == 0 {
+		p.warn("ignored project #%s: %s takes no project", ex.project, typ)
+	}
+	if len(ex.labels) > 0 && f&fLabel == 0 {
+		for _, l := range ex.labels {
+			p.warn("ignored label @%s: %s takes no label", l, typ)
 		}
-		p.toks[j].used = true
+	}
+	if ex.rec != nil && f&fRepeat == 0 {
+		p.warn("ignored repeat %q: %s takes no repeat", ex.recText, typ)
 	}
 }
 
-func (p *parser) scanPriority(i, hi int, ex *extraction) int {
-	k := p.key(i, hi)
-	n, pr := 0, 0
-	switch {
-	case len(k) == 2 && (k[0] == 'p' || k[0] == '!') && isDigit(k[1]):
-		n, pr = 1, int(k[1]-'0')
-	case k == "priority":
-		if d := p.key(i+1, hi); len(d) == 1 && isDigit(d[0]) {
-			n, pr = 2, int(d[0]-'0')
+// titleLeftovers reports the date-, time- and repeat-like words a title
+// kept ("weekly report", "morning run"), with what to write instead.
+func (p *parser) titleLeftovers(lo, hi int) {
+	for j := lo; j < hi; j++ {
+		if hint, ok := p.v.leftovers[p.key(j, hi)]; ok {
+			p.warn("kept %q in the title; %s", p.span(j, j+1), hint)
 		}
 	}
-	if n == 0 {
-		return 0
+}
+
+// entities turns the marks into entities with UTF-16 offsets, in text order.
+func (p *parser) entities(text string) []intent.Entity {
+	out := make([]intent.Entity, 0, len(p.marks))
+	for _, m := range p.marks {
+		if m.hi <= m.lo {
+			continue
+		}
+		start, end := p.toks[m.lo].start, p.toks[m.hi-1].end
+		end -= len(p.toks[m.hi-1].raw) - len(strings.TrimRight(p.toks[m.hi-1].raw, trailingPunct))
+		if end <= start {
+			continue
+		}
+		out = append(out, intent.Entity{Kind: m.kind, Text: text[start:end], Start: utf16Len(text[:start]), End: utf16Len(text[:end])})
 	}
-	text := p.span(i, i+n)
-	if pr < 1 || pr > 4 {
-		p.warn("could not place %q", text)
-		return n
+	sortEntities(out)
+	return out
+}
+
+func sortEntities(es []intent.Entity) {
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && es[j].Start < es[j-1].Start; j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
 	}
-	p.use(i, i+n)
-	if ex.priority != 0 {
-		p.warn("ignored extra priority %s", text)
-		return n
+}
+
+// utf16Len is how many UTF-16 code units s takes: what a JavaScript
+// string's indexes count.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
 	}
-	ex.priority, ex.priorityText = pr, text
 	return n
-}
-
-func (p *parser) scanProject(i int, ex *extraction) int {
-	raw := p.toks[i].raw
-	if !strings.HasPrefix(raw, "#") {
-		return 0
-	}
-	name := strings.TrimRight(raw[1:], trailingPunct)
-	// "#123" is an issue number, not a project.
-	if !strings.ContainsFunc(name, unicode.IsLetter) {
-		return 0
-	}
-	if utf8.RuneCountInString(name) > intent.MaxProjectRunes {
-		p.warn("could not place %q", p.span(i, i+1))
-		return 1
-	}
-	p.use(i, i+1)
-	if ex.project != "" {
-		p.warn("ignored extra project #%s", name)
-		return 1
-	}
-	ex.project = name
-	return 1
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 	_ "time/tzdata" // tests must not depend on the machine's zoneinfo
 
 	"github.com/lucian-app/phase12/shared/intent"
@@ -143,7 +144,7 @@ var parseCases = []parseCase{
 	{text: "call mom today", want: task("call mom", "2026-11-25", 0, "")},
 	{text: "call mom tomorrow", want: task("call mom", "2026-11-26", 0, "")},
 	{text: "call mom tmrw", want: task("call mom", "2026-11-26", 0, "")},
-	{text: "party tonight", want: task("party", "2026-11-25", 0, "")},
+	{text: "party tonight", want: task("party", "2026-11-25T19:00:00+01:00", 0, "")},
 	{text: "party tonight at 8pm", want: task("party", "2026-11-25T20:00:00+01:00", 0, "")},
 	{text: "Tomorrow: call mom", want: task("call mom", "2026-11-26", 0, "")},
 	{text: "call mom, tomorrow.", want: task("call mom", "2026-11-26", 0, "")},
@@ -199,7 +200,8 @@ var parseCases = []parseCase{
 	{text: "call mom about may trip", want: task("call mom about may trip", "", 0, "")},
 	{text: "march", want: task("march", "", 0, "")},
 	{text: "march madness", want: task("march madness", "", 0, "")},
-	{text: "monthly report review", want: task("monthly report review", "", 0, "")},
+	{text: "monthly report review", want: task("monthly report review", "", 0, ""),
+		warn: []string{`kept "monthly" in the title; to repeat, write "every month"`}},
 	{text: "may 5 dinner", want: task("dinner", "2027-05-05", 0, "")},
 	{text: "by june 30 finish thesis", want: task("finish thesis", "2027-06-30", 0, "")},
 
@@ -268,7 +270,7 @@ var parseCases = []parseCase{
 	{text: "delete task old draft #work", want: delTask("old draft"), warn: []string{"ignored project #work: delete_task takes no project"}},
 	{text: "done p1", want: complete("p1")},
 	{text: "delete tomorrow", want: delTask("tomorrow")},
-	{text: "move dentist to friday afternoon", want: resched("dentist", "2026-11-27"), warn: []string{`could not place "afternoon"`}},
+	{text: "move dentist to friday afternoon", want: resched("dentist", "2026-11-27T15:00:00+01:00")},
 	{text: "move dentist to friday p1", want: resched("dentist", "2026-11-27"), warn: []string{"ignored priority p1: reschedule_task takes no priority"}},
 	{text: "move dentist to sat", want: resched("dentist", "2026-11-28")},
 
@@ -429,6 +431,32 @@ func FuzzParse(f *testing.F) {
 		"add \x00",
 		"to to to to friday",
 		"the the 1st of of jan",
+		// Issue 15: the v3 grammar.
+		"submit report the day after tomorrow",
+		"water plants every monday",
+		"dentist 15.12. 14:00",
+		"review PR in 2 hours",
+		"plan trip next week @home @work",
+		"pay rent end of month",
+		"read book this weekend",
+		"set priority of buy milk to p1",
+		"rename task foo to bar",
+		"snooze buy milk until monday",
+		"push x by 2 days",
+		"what's due today",
+		"standup every weekday 9am, every other friday",
+		"x every year on feb 29 every 31st",
+		"x 03/04 12/24/2026 2027/1/5 31.12. 1.1.28",
+		"call tonight at 8 tomorrow evening at 5 o'clock",
+		"Zahnarzt morgen um 9 Uhr abends",
+		"Müll jeden zweiten Montag und Donnerstag 7:30",
+		"verschiebe x um 3 Tage auf Freitag nach #y",
+		"benenne a in b um",
+		"setze Priorität von x auf 5",
+		"was ist überfällig",
+		"Miete jeden Monat am 31. Ende des Monats",
+		"alle 0 Tage jedes Jahr am 30.2.",
+		"x @ @3pm @a@b 🙂 @😀 ünïcödé 🙂 tomorrow",
 	}
 	for i, s := range seeds {
 		f.Add(s, uint8(i), int64(i)*86_400*37+3_600*int64(i))
@@ -440,28 +468,57 @@ func FuzzParse(f *testing.F) {
 		}
 		// Any reference time between about 1875 and 2165.
 		ref := time.Unix(1_700_000_000+refOffset%4_500_000_000, 0)
-		in, warnings, err := Parse(text, loc, ref)
-		if warnings == nil {
-			t.Fatalf("Parse(%q) warnings are nil", text)
+		// The zone byte also picks the language and the date order.
+		o := Options{Loc: loc, Ref: ref, Language: []Language{English, German}[zone/16%2],
+			DateOrder: []DateOrder{"", DMY, MDY, YMD}[zone/32%4]}
+		r, err := Read(text, o)
+		if r.Warnings == nil || r.Entities == nil {
+			t.Fatalf("Read(%q) warnings %v or entities %v are nil", text, r.Warnings, r.Entities)
 		}
 		if err != nil {
 			var pe *ParseError
 			if !errors.As(err, &pe) {
-				t.Fatalf("Parse(%q) error %v is %T, want *ParseError", text, err, err)
+				t.Fatalf("Read(%q) error %v is %T, want *ParseError", text, err, err)
 			}
 			return
 		}
+		in := r.Intent
 		if verr := in.Validate(); verr != nil {
-			t.Fatalf("Parse(%q) = %+v, which does not validate: %v", text, in, verr)
+			t.Fatalf("Read(%q) = %+v, which does not validate: %v", text, in, verr)
 		}
 		if n := in.Normalize(); !reflect.DeepEqual(n, in) {
-			t.Fatalf("Parse(%q) = %+v, not normalized (%+v)", text, in, n)
+			t.Fatalf("Read(%q) = %+v, not normalized (%+v)", text, in, n)
 		}
-		in2, warnings2, err2 := Parse(text, loc, ref)
-		if err2 != nil || !reflect.DeepEqual(in2, in) || !reflect.DeepEqual(warnings, warnings2) {
-			t.Fatalf("Parse(%q) not deterministic: %+v %q, then %+v %q %v", text, in, warnings, in2, warnings2, err2)
+		checkEntities(t, text, r.Entities)
+		r2, err2 := Read(text, o)
+		if err2 != nil || !reflect.DeepEqual(r2, r) {
+			t.Fatalf("Read(%q) not deterministic: %+v, then %+v %v", text, r, r2, err2)
+		}
+		if o.Language == English && o.DateOrder == "" {
+			in3, w3, err3 := Parse(text, loc, ref)
+			if err3 != nil || !reflect.DeepEqual(in3, in) || !reflect.DeepEqual(w3, r.Warnings) {
+				t.Fatalf("Parse(%q) differs from Read in English: %+v %q %v", text, in3, w3, err3)
+			}
 		}
 	})
+}
+
+// checkEntities wants every entity inside the text, its Text exactly the
+// text between its UTF-16 offsets, and the entities in order without
+// overlapping.
+func checkEntities(t *testing.T, text string, es []intent.Entity) {
+	t.Helper()
+	units := utf16.Encode([]rune(text))
+	end := 0
+	for _, e := range es {
+		if e.Start < end || e.End <= e.Start || e.End > len(units) {
+			t.Fatalf("entities of %q out of order or bounds: %+v", text, es)
+		}
+		if got := string(utf16.Decode(units[e.Start:e.End])); got != e.Text {
+			t.Fatalf("entity %+v of %q: offsets hold %q", e, text, got)
+		}
+		end = e.End
+	}
 }
 
 func BenchmarkParse(b *testing.B) {
