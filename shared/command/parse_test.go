@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 	_ "time/tzdata" // tests must not depend on the machine's zoneinfo
+	"unicode/utf16"
 
 	"github.com/lucian-app/phase12/shared/intent"
 )
