@@ -15,6 +15,7 @@ FN_DIR_FlowMetricsFunction := flow-metrics
 FN_DIR_BurnRateCheckFunction := burn-rate-check
 FN_DIR_OpsFunction := ops
 FN_DIR_WeeklyDigestFunction := weekly-digest
+FN_DIR_HintCooldownFunction := hint-cooldown
 
 FUNCTIONS := $(patsubst FN_DIR_%,%,$(filter FN_DIR_%,$(.VARIABLES)))
 fn_dir = $(or $(FN_DIR_$(1)),$(error no function folder for $(1): add FN_DIR_$(1) to the Makefile))

@@ -8,5 +8,5 @@ import (
 )
 
 func TestHintStoreOnTheEmbeddedStore(t *testing.T) {
-	hintstoretest.Run(t, dynamotest.New(t), dynamotest.AppTable)
+	hintstoretest.Run(t, dynamotest.New(t), dynamotest.HintTable)
 }

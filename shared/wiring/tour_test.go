@@ -382,4 +382,24 @@ func (w *world) tour() {
 	if n := len(w.sns.Messages()); n < 3 {
 		t.Fatalf("%d SNS messages, want the page, its resolve and the digest", n)
 	}
+
+	// Lucian: settings, a hint, its dismissal, the back-off that follows.
+	w.want(w.call("alice", nil, "GET /companion/settings", "/companion/settings", "", nil), 200)
+	w.want(w.call("alice", nil, "PUT /companion/settings", "/companion/settings",
+		`{"lucian_enabled":true,"hints_enabled":true,"break_invites_enabled":true,"quiet_hours":{"start":"22:00","end":"07:00"},"timezone":"Europe/Berlin"}`, nil), 200)
+	next := fmt.Sprintf(`{"context":{"screen":"today","task_in_progress":false,"minutes_active":5},"client_time":%q,"timezone":"Europe/Berlin"}`,
+		w.clk.Now().Format(time.RFC3339))
+	shown := w.want(w.call("alice", nil, "POST /hints/next", "/hints/next", next, nil), 200)
+	if shown["show"] != true {
+		t.Fatalf("no hint for alice: %v", shown)
+	}
+	hintID := str(shown, "hint", "id")
+	w.want(w.call("alice", nil, "POST /hints/{id}/events", "/hints/"+hintID+"/events",
+		fmt.Sprintf(`{"event_id":"e1","event":"dismissed","at":%q}`, w.clk.Now().Format(time.RFC3339)), nil), 200)
+	w.want(w.call("bob", nil, "POST /hints/{id}/events", "/hints/"+hintID+"/events",
+		fmt.Sprintf(`{"event_id":"e1","event":"dismissed","at":%q}`, w.clk.Now().Format(time.RFC3339)), nil), 404)
+	if again := w.want(w.call("alice", nil, "POST /hints/next", "/hints/next", next, nil), 200); again["reason"] != "dismissal_backoff" {
+		t.Fatalf("right after a dismissal: %v", again)
+	}
+	w.want(w.call("", nil, "POST /hints/next", "/hints/next", next, nil), 401)
 }

@@ -16,15 +16,16 @@ import (
 
 // Table names the unit tests use (the template's logical IDs, as locally).
 const (
-	AppTable = "AppTable"
-	OpsTable = "OpsTable"
+	AppTable  = "AppTable"
+	OpsTable  = "OpsTable"
+	HintTable = "HintTable"
 )
 
-// New returns an in-process DynamoDB with AppTable and OpsTable.
+// New returns an in-process DynamoDB with AppTable, OpsTable and HintTable.
 func New(t testing.TB) *embedded.DB {
 	t.Helper()
 	db := embedded.New()
-	for _, name := range []string{AppTable, OpsTable} {
+	for _, name := range []string{AppTable, OpsTable, HintTable} {
 		if err := dynamo.EnsureTable(context.Background(), db, name); err != nil {
 			t.Fatal(err)
 		}

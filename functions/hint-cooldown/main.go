@@ -1,0 +1,7 @@
+// Command hint-cooldown is HintCooldownFunction: may Lucian speak now (POST /hints/next),
+// feedback on his hints, and the companion settings.
+package main
+
+import "github.com/lucian-app/phase12/shared/wiring"
+
+func main() { wiring.Main("HintCooldownFunction", wiring.HintCooldown) }
