@@ -140,3 +140,24 @@ func TestTheAPIWritesJSONAccessLogsWithTheCallersSub(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12, point 5: the tables survive a mistaken delete, of the stack or of the table.
+func TestTheTablesAreProtectedFromDeletion(t *testing.T) {
+	c := samExpanded(t)
+	tables := c.ofType("AWS::DynamoDB::Table")
+	if len(tables) < 2 {
+		t.Fatalf("%d tables, want at least AppTable and OpsTable", len(tables))
+	}
+	for id, r := range tables {
+		if r.Properties["DeletionProtectionEnabled"] != true {
+			t.Errorf("%s: DeletionProtectionEnabled %v, want true (DeleteTable refused, whoever asks)", id, r.Properties["DeletionProtectionEnabled"])
+		}
+		if r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
+			t.Errorf("%s: DeletionPolicy %q UpdateReplacePolicy %q, want Retain and Retain (a stack delete or a replacement keeps the data)",
+				id, r.DeletionPolicy, r.UpdateReplacePolicy)
+		}
+		if path(r.Properties, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") != true {
+			t.Errorf("%s: point-in-time recovery is off", id)
+		}
+	}
+}

@@ -837,19 +837,20 @@ func (c *privilegeChecker) topicPolicy(id string, props *yaml.Node) {
 }
 
 // queuePolicy allows only EventBridge to send, to a queue that is a schedule's dead-letter
-// queue, from the account's rules.
+// queue, from exactly the rules of the schedules whose dead-letter queue it is.
 func (c *privilegeChecker) queuePolicy(id string, props *yaml.Node) {
-	var queues []string
+	var queues, rules []string
 	for _, n := range items(get(props, "Queues")) {
 		v, err := parseValue(n)
 		if err != nil || v.Kind != Ref || c.types[v.Name] != typeQueue {
 			c.problem("%s: Queues lists %s, want !Ref of a queue of the template", id, describe(n))
 			continue
 		}
-		if !c.scheduleDeadLetterQueue(v.Name) {
+		rs := c.scheduleRules(v.Name)
+		if len(rs) == 0 {
 			c.problem("%s: %s is no schedule's dead-letter queue: no service is meant to send to it", id, v.Name)
 		}
-		queues = append(queues, v.Name)
+		queues, rules = append(queues, v.Name), append(rules, rs...)
 	}
 	for i, st := range items(get(get(props, "PolicyDocument"), "Statement")) {
 		where := fmt.Sprintf("%s statement %d", id, i+1)
@@ -864,32 +865,40 @@ func (c *privilegeChecker) queuePolicy(id string, props *yaml.Node) {
 				c.problem("%s: Resource %s, want !GetAtt of the policy's queue's Arn", where, describe(n))
 			}
 		}
-		// The schedule's rule is one SAM generates (<Function><Event>); the template names the
-		// account's rules rather than a generated logical ID, which is allowed here.
-		src := sourceArns(st, "ArnEquals", "ArnLike")
-		if len(src) != 1 {
-			c.problem("%s: %d aws:SourceArn conditions, want one naming the account's EventBridge rules", where, len(src))
-			continue
+		// A schedule's rule is one SAM generates, named <Function><Event> (SAM documents the
+		// logical IDs it generates), so the policy names it by !GetAtt.
+		var got []string
+		for _, n := range sourceArns(st, "ArnEquals", "ArnLike", "StringEquals") {
+			if v, err := parseValue(n); err == nil && v.Kind == GetAtt && v.Attr == "Arn" && slices.Contains(rules, v.Name) {
+				got = append(got, v.Name)
+			} else {
+				got = append(got, "other source "+describe(n))
+			}
 		}
-		if v, err := parseValue(src[0]); err != nil || v.Kind != Sub || !strings.Contains(v.Text, ":events:${AWS::Region}:${AWS::AccountId}:rule/") {
-			c.problem("%s: aws:SourceArn %s, want the account's rules (arn:...:events:${AWS::Region}:${AWS::AccountId}:rule/...)", where, describe(src[0]))
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(rules))
+		if !slices.Equal(got, want) {
+			c.problem("%s: aws:SourceArn = %v, want exactly the ARNs of the rules whose dead letters go to %v: %v", where, got, queues, want)
 		}
 	}
 }
 
-func (c *privilegeChecker) scheduleDeadLetterQueue(queue string) bool {
+// scheduleRules are the logical IDs SAM gives the EventBridge rules (<Function><Event>) of the
+// Schedule events whose dead-letter queue is queue.
+func (c *privilegeChecker) scheduleRules(queue string) []string {
+	var out []string
 	for id, r := range pairs(c.res) {
 		if c.types[id] != TypeFunction {
 			continue
 		}
-		for _, ev := range pairs(get(get(r, "Properties"), "Events")) {
-			if t := get(ev, "Type").Value; (t == "Schedule" || t == "ScheduleV2") &&
+		for name, ev := range pairs(get(get(r, "Properties"), "Events")) {
+			if t := get(ev, "Type").Value; t == "Schedule" &&
 				slices.Contains(refs(get(get(get(ev, "Properties"), "DeadLetterConfig"), "Arn")), queue) {
-				return true
+				out = append(out, id+name)
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // resourcePolicyShape checks a resource policy's statement: Allow, one service principal,
@@ -1033,7 +1042,7 @@ Resources:
             Principal: {Service: events.amazonaws.com}
             Action: sqs:SendMessage
             Resource: !GetAtt DLQ.Arn
-            Condition: {ArnLike: {aws:SourceArn: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}}
+            Condition: {ArnEquals: {aws:SourceArn: !GetAtt FnTick.Arn}}
 `
 
 func TestPrivilegeRulesCatchEachKindOfGrant(t *testing.T) {
@@ -1073,8 +1082,11 @@ func TestPrivilegeRulesCatchEachKindOfGrant(t *testing.T) {
 		{"a topic policy granting more than Publish", "            Action: sns:Publish\n            Resource: !Ref Alerts", "            Action: [sns:Publish, sns:Subscribe]\n            Resource: !Ref Alerts",
 			"Action [sns:Publish sns:Subscribe], want [sns:Publish]"},
 		{"a queue policy open to everyone", "Principal: {Service: events.amazonaws.com}", `Principal: {AWS: "*"}`, "want only {Service: events.amazonaws.com}"},
-		{"a queue policy with no source", `Condition: {ArnLike: {aws:SourceArn: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}}`,
-			"Sid: NoCondition", "0 aws:SourceArn conditions"},
+		{"a queue policy with no source", "Condition: {ArnEquals: {aws:SourceArn: !GetAtt FnTick.Arn}}",
+			"Sid: NoCondition", "aws:SourceArn = [], want exactly the ARNs of the rules whose dead letters go to [DLQ]: [FnTick]"},
+		{"a queue policy letting any rule of the account send", "{ArnEquals: {aws:SourceArn: !GetAtt FnTick.Arn}}",
+			`{ArnLike: {aws:SourceArn: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}}`,
+			"aws:SourceArn = [other source !Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*], want exactly"},
 		{"a secret grant on a parameter the function does not read", "Resource: !Ref HookSecretArn", "Resource: !Ref OtherSecretArn",
 			"OtherSecretArn (parameter holding a Secrets Manager ARN) is not a"},
 		{"a secret grant on a parameter that may hold any ARN", "Resource: !Ref HookSecretArn", "Resource: !Ref FreeArn", "Resource !Ref FreeArn is neither"},
