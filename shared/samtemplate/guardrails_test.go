@@ -3,6 +3,7 @@ package samtemplate
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -160,4 +161,122 @@ func TestTheTablesAreProtectedFromDeletion(t *testing.T) {
 			t.Errorf("%s: point-in-time recovery is off", id)
 		}
 	}
+}
+
+// Issue 12, point 5: every topic is encrypted at rest with a key of the stack that its
+// publishers may use: CloudWatch (alarms cannot use the AWS-managed SNS key) through the key
+// policy, the functions through their roles.
+func TestTheTopicsAreEncryptedWithAKeyTheirPublishersMayUse(t *testing.T) {
+	c := samExpanded(t)
+	keyOf := map[string]string{} // topic -> key
+	for id, topic := range c.ofType("AWS::SNS::Topic") {
+		k := refName(topic.Properties["KmsMasterKeyId"])
+		if ka, attr := getAtt(topic.Properties["KmsMasterKeyId"]); ka != "" && attr == "Arn" {
+			k = ka
+		}
+		if c.Resources[k].Type != "AWS::KMS::Key" {
+			t.Errorf("%s: KmsMasterKeyId %v, want a customer-managed key of the template (CloudWatch cannot publish with alias/aws/sns)", id, topic.Properties["KmsMasterKeyId"])
+			continue
+		}
+		keyOf[id] = k
+		if c.Resources[k].Properties["EnableKeyRotation"] != true {
+			t.Errorf("%s: key rotation is off", k)
+		}
+	}
+	// CloudWatch: the key of every topic an alarm notifies lets cloudwatch.amazonaws.com
+	// encrypt, for this account only.
+	for id, alarm := range c.ofType("AWS::CloudWatch::Alarm") {
+		for _, a := range alarm.Properties["AlarmActions"].([]any) {
+			k := keyOf[refName(a)]
+			if k == "" {
+				continue
+			}
+			if !keyPolicyLetsCloudWatchEncrypt(c.Resources[k].Properties["KeyPolicy"]) {
+				t.Errorf("%s notifies %s, whose key %s does not let cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey* for this account", id, refName(a), k)
+			}
+		}
+	}
+	// The functions: a role that publishes to an encrypted topic may use its key.
+	for id, role := range c.ofType("AWS::IAM::Role") {
+		allowed := roleGrants(role)
+		for topic, k := range keyOf {
+			if !allowed["sns:Publish "+topic] {
+				continue
+			}
+			for _, a := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
+				if !allowed[a+" "+k] {
+					t.Errorf("%s publishes to %s but may not %s with its key %s: every publish would fail", id, topic, a, k)
+				}
+			}
+		}
+	}
+	if len(keyOf) == 0 {
+		t.Fatal("no topic is encrypted")
+	}
+}
+
+// roleGrants lists a role's inline grants as "action resource" (resource: the logical ID of a
+// !Ref or !GetAtt).
+func roleGrants(role cfnResource) map[string]bool {
+	out := map[string]bool{}
+	pols, _ := role.Properties["Policies"].([]any)
+	for _, p := range pols {
+		if branches, ok := path(p, "Fn::If").([]any); ok && len(branches) == 3 {
+			pols = append(pols, branches[1], branches[2])
+			continue
+		}
+		sts, _ := path(p, "PolicyDocument", "Statement").([]any)
+		for _, st := range sts {
+			if path(st, "Effect") != "Allow" {
+				continue
+			}
+			for _, a := range strs(path(st, "Action")) {
+				for _, r := range anys(path(st, "Resource")) {
+					id := refName(r)
+					if g, _ := getAtt(r); g != "" {
+						id = g
+					}
+					out[a+" "+id] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+func keyPolicyLetsCloudWatchEncrypt(policy any) bool {
+	sts, _ := path(policy, "Statement").([]any)
+	for _, st := range sts {
+		if path(st, "Effect") != "Allow" || !slices.Contains(strs(path(st, "Principal", "Service")), "cloudwatch.amazonaws.com") {
+			continue
+		}
+		actions := strs(path(st, "Action"))
+		if slices.Contains(actions, "kms:Decrypt") && slices.Contains(actions, "kms:GenerateDataKey*") &&
+			refName(path(st, "Condition", "StringEquals", "aws:SourceAccount")) == "AWS::AccountId" {
+			return true
+		}
+	}
+	return false
+}
+
+// anys is a list, or the value alone.
+func anys(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	if v == nil {
+		return nil
+	}
+	return []any{v}
+}
+
+// strs is a string or a list of strings.
+func strs(v any) []string {
+	var out []string
+	for _, x := range anys(v) {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }

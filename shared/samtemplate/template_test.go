@@ -454,7 +454,14 @@ var forbiddenActions = map[string]string{
 // serviceKinds is the resource type each service's actions may name. kindSecretParameter is a
 // parameter that holds a secret's ARN (its AllowedPattern allows only Secrets Manager ARNs):
 // the secret is the operator's, created out of band, and the template names it by parameter.
-var serviceKinds = map[string]string{"dynamodb": TypeTable, "sns": TypeTopic, "sqs": typeQueue, "secretsmanager": kindSecretParameter}
+var serviceKinds = map[string]string{"dynamodb": TypeTable, "sns": TypeTopic, "sqs": typeQueue, "secretsmanager": kindSecretParameter,
+	"kms": typeKey}
+
+// keyActions are what a function may do with a key: encrypt what it publishes to a topic
+// encrypted with it (SNS asks KMS for a data key, and decrypts it).
+var keyActions = []string{"kms:GenerateDataKey", "kms:Decrypt"}
+
+const typeKey = "AWS::KMS::Key"
 
 const kindSecretParameter = "parameter holding a Secrets Manager ARN"
 
@@ -531,6 +538,8 @@ func privilegeProblems(data []byte) ([]string, error) {
 			c.topicPolicy(id, props)
 		case typ == typeQueuePolicy:
 			c.queuePolicy(id, props)
+		case typ == typeKey:
+			c.keyPolicy(id, props)
 		case strings.HasPrefix(typ, "AWS::IAM::"), typ == "AWS::Serverless::Connector", typ == "AWS::Lambda::Permission",
 			strings.HasSuffix(typ, "Policy"):
 			c.problem("%s (%s) grants permissions this test does not check: check it here", id, typ)
@@ -587,6 +596,14 @@ func (c *privilegeChecker) function(id string, props *yaml.Node) {
 	} {
 		for _, r := range refs(n) {
 			used[r] = true
+		}
+	}
+	// A function publishing to an encrypted topic uses the topic's key.
+	for r := range used {
+		if c.types[r] == TypeTopic {
+			for _, k := range refs(get(get(get(c.res, r), "Properties"), "KmsMasterKeyId")) {
+				used[k] = true
+			}
 		}
 	}
 	pols := get(props, "Policies")
@@ -753,6 +770,11 @@ func (c *privilegeChecker) grant(where string, used map[string]bool, actions []s
 			c.problem("%s: %s is never granted (%s)", where, a, why)
 		}
 	}
+	for _, a := range actions {
+		if strings.HasPrefix(a, "kms:") && !slices.Contains(keyActions, a) {
+			c.problem("%s: %s: a function may only %v with a key", where, a, keyActions)
+		}
+	}
 	for _, t := range targets {
 		if t.star {
 			for _, a := range actions {
@@ -832,6 +854,39 @@ func (c *privilegeChecker) topicPolicy(id string, props *yaml.Node) {
 		slices.Sort(got)
 		if len(alarms) == 0 || !slices.Equal(got, alarms) {
 			c.problem("%s: aws:SourceArn = %v, want exactly the ARNs of the alarms that publish to %v: %v", where, got, topics, alarms)
+		}
+	}
+}
+
+// keyPolicy: the account itself may administer the key and delegate its use through IAM (the
+// statement AWS creates by default; without it nobody could manage the key), and a service may
+// only encrypt and decrypt, for this account, when it needs to: CloudWatch, when an alarm
+// notifies a topic encrypted with the key.
+func (c *privilegeChecker) keyPolicy(id string, props *yaml.Node) {
+	cloudwatchNeeded := false
+	for topic, r := range pairs(c.res) {
+		if c.types[topic] == TypeTopic && slices.Contains(refs(get(get(r, "Properties"), "KmsMasterKeyId")), id) && len(c.alarmsNaming(topic)) > 0 {
+			cloudwatchNeeded = true
+		}
+	}
+	for i, st := range items(get(get(props, "KeyPolicy"), "Statement")) {
+		where := fmt.Sprintf("%s key policy statement %d", id, i+1)
+		if get(st, "Effect").Value == "Deny" {
+			continue
+		}
+		p := get(st, "Principal")
+		if v, err := parseValue(get(p, "AWS")); err == nil && len(p.Content) == 2 && v.Kind == Sub && v.Text == "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" {
+			continue // the account: administration, and use only through IAM policies checked above
+		}
+		if !c.resourcePolicyShape(where, st, "cloudwatch.amazonaws.com", []string{"kms:Decrypt", "kms:GenerateDataKey*"}) {
+			continue
+		}
+		if !cloudwatchNeeded {
+			c.problem("%s: CloudWatch may use the key, but no alarm notifies a topic encrypted with it", where)
+		}
+		v, err := parseValue(get(get(get(st, "Condition"), "StringEquals"), "aws:SourceAccount"))
+		if err != nil || v.Kind != Ref || v.Name != "AWS::AccountId" {
+			c.problem("%s: CloudWatch may use the key for any account's alarms; want Condition StringEquals aws:SourceAccount: !Ref AWS::AccountId", where)
 		}
 	}
 }
@@ -985,7 +1040,22 @@ Conditions:
 Resources:
   AppTable: {Type: AWS::DynamoDB::Table}
   OtherTable: {Type: AWS::DynamoDB::Table}
-  Alerts: {Type: AWS::SNS::Topic}
+  Alerts: {Type: AWS::SNS::Topic, Properties: {KmsMasterKeyId: !Ref Key}}
+  OtherKey: {Type: AWS::KMS::Key}
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: kms:*
+            Resource: "*"
+          - Effect: Allow
+            Principal: {Service: cloudwatch.amazonaws.com}
+            Action: [kms:Decrypt, kms:GenerateDataKey*]
+            Resource: "*"
+            Condition: {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}
   OtherTopic: {Type: AWS::SNS::Topic}
   DLQ: {Type: AWS::SQS::Queue}
   Alarm:
@@ -1007,6 +1077,9 @@ Resources:
             - Effect: Allow
               Action: [xray:PutTraceSegments, xray:PutTelemetryRecords]
               Resource: "*"
+            - Effect: Allow
+              Action: [kms:GenerateDataKey, kms:Decrypt]
+              Resource: !GetAtt Key.Arn
         - DynamoDBWritePolicy: {TableName: !Ref AppTable}
         - SNSPublishMessagePolicy: {TopicName: !GetAtt Alerts.TopicName}
         - CloudWatchPutMetricPolicy: {}
@@ -1095,6 +1168,16 @@ func TestPrivilegeRulesCatchEachKindOfGrant(t *testing.T) {
 			"secretsmanager:PutSecretValue is never granted"},
 		{"the other branch of an !If granting Scan", "- !Ref AWS::NoValue", "- Statement: [{Effect: Allow, Action: dynamodb:Scan, Resource: !GetAtt AppTable.Arn}]",
 			"dynamodb:Scan is never granted"},
+		{"a key grant on a key of no topic the function uses", "Resource: !GetAtt Key.Arn", "Resource: !GetAtt OtherKey.Arn",
+			"OtherKey (AWS::KMS::Key) is not a table, topic or queue the function uses"},
+		{"a function that may schedule a key's deletion", "Action: [kms:GenerateDataKey, kms:Decrypt]", "Action: [kms:GenerateDataKey, kms:Decrypt, kms:ScheduleKeyDeletion]",
+			"kms:ScheduleKeyDeletion: a function may only [kms:GenerateDataKey kms:Decrypt] with a key"},
+		{"a key policy for another account", `Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}`, `Principal: {AWS: "arn:aws:iam::999999999999:root"}`,
+			"Key key policy statement 1: Principal"},
+		{"a key policy letting any account's alarms use it", "            Condition: {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}", "            Sid: Open",
+			"CloudWatch may use the key for any account's alarms"},
+		{"a key policy letting CloudWatch re-encrypt", "Action: [kms:Decrypt, kms:GenerateDataKey*]", "Action: [kms:Decrypt, kms:GenerateDataKey*, kms:ReEncrypt*]",
+			"Action [kms:Decrypt kms:GenerateDataKey* kms:ReEncrypt*], want [kms:Decrypt kms:GenerateDataKey*]"},
 		{"an IAM policy beside the functions", "  DLQPolicy:", "  Extra:\n    Type: AWS::IAM::Policy\n  DLQPolicy:", "Extra (AWS::IAM::Policy) grants permissions this test does not check"},
 	}
 	for _, tt := range tests {
