@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -40,7 +40,10 @@ const (
 	MaxLoopSeconds = 60
 )
 
-var copyID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+// validCopyID: 1 to 64 lower-case letters, digits and dashes, not starting with a dash.
+func validCopyID(id string) bool {
+	return token(id, 64, true, "-") && id[0] != '-' && strings.ToLower(id) == id
+}
 
 //go:embed catalog.json
 var catalogJSON []byte
@@ -62,8 +65,8 @@ func ParseCatalog(b []byte) (*Catalog, error) {
 	seen := map[string]bool{}
 	for i, cp := range c.Copies {
 		where := fmt.Sprintf("copy %d (%s)", i, cp.ID)
-		if !copyID.MatchString(cp.ID) {
-			bad("%s: id must match %s", where, copyID)
+		if !validCopyID(cp.ID) {
+			bad("%s: id must be 1 to 64 lower-case letters, digits and dashes", where)
 		}
 		if seen[cp.ID] {
 			bad("%s: id used twice", where)

@@ -44,7 +44,7 @@ func TestABadCatalogueIsRefusedNamingEveryProblem(t *testing.T) {
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{"no version", "id used twice", "id must match", "a mood line needs a mood",
+	for _, want := range []string{"no version", "id used twice", "id must be 1 to 64 lower-case", "a mood line needs a mood",
 		"a loop of 45 to 60 s", "only break invites have a loop", `unknown kind "rant"`, "text of 0 characters", "max_shows must be at least 1"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)

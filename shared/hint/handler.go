@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -15,11 +14,26 @@ import (
 // MaxMinutesActive bounds context.minutes_active: a day.
 const MaxMinutesActive = 24 * 60
 
-var (
-	screenName = regexp.MustCompile(`^[A-Za-z0-9_.:/-]{1,64}$`)
-	moodName   = regexp.MustCompile(`^[A-Za-z_-]{1,32}$`)
-	eventID    = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,128}$`)
-)
+// token reports whether s is 1 to max characters, each a letter or digit (when digits)
+// or one of extra. A loop, not a package-level regexp: bounded repetitions compile into
+// large programs, and every function that links this package would pay for them at INIT.
+func token(s string, max int, digits bool, extra string) bool {
+	if len(s) == 0 || len(s) > max {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', digits && r >= '0' && r <= '9', strings.ContainsRune(extra, r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func screenName(s string) bool { return token(s, 64, true, "_.:/-") }
+func moodName(s string) bool   { return token(s, 32, false, "_-") }
+func eventID(s string) bool    { return token(s, 128, true, "_.:-") }
 
 type nextBody struct {
 	Context    *contextBody `json:"context"`
@@ -41,9 +55,9 @@ func nextRequest(b nextBody) (NextRequest, error) {
 	switch {
 	case c == nil:
 		return req, apperr.Field("context", "required, an object")
-	case c.Screen == nil || !screenName.MatchString(*c.Screen):
+	case c.Screen == nil || !screenName(*c.Screen):
 		return req, apperr.Field("context.screen", "required, 1 to 64 letters, digits or _ . : / -")
-	case c.Mood != nil && !moodName.MatchString(*c.Mood):
+	case c.Mood != nil && !moodName(*c.Mood):
 		return req, apperr.Field("context.mood", "1 to 32 letters, _ or -")
 	case c.TaskInProgress == nil:
 		return req, apperr.Field("context.task_in_progress", "required, true or false")
@@ -80,7 +94,7 @@ type eventBody struct {
 
 func eventRequest(b eventBody) (EventRequest, error) {
 	switch {
-	case b.EventID == nil || !eventID.MatchString(*b.EventID):
+	case b.EventID == nil || !eventID(*b.EventID):
 		return EventRequest{}, apperr.Field("event_id", "required, 1 to 128 letters, digits or _ . : -")
 	case b.Event == nil || !Event(*b.Event).valid():
 		return EventRequest{}, apperr.Field("event", "required, one of %s", joinEvents())
