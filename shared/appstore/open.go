@@ -187,17 +187,23 @@ func (s *Store) TodayTasks(ctx context.Context, owner string, w tasks.TodayWindo
 			phase = undatedPhase
 		}
 	}
-	if phase == undatedPhase && len(out) < p.Limit && !undated.done() {
-		ut, uk, more, err := s.read(ctx, owner, undated, p.Limit-len(out))
+	if phase == undatedPhase && !undated.done() {
+		// One item more than the page has room for says whether another
+		// page follows, so the last page has no next (and no empty page
+		// follows it). Both dated ranges are done here, with nothing read
+		// beyond what they returned, so the read stays within the bound.
+		room := p.Limit - len(out)
+		ut, uk, _, err := s.read(ctx, owner, undated, room+1)
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, ut...)
-		if len(uk) > 0 {
-			undated.after = uk[len(uk)-1]
-		}
-		if !more {
-			undated.after = streamEnd
+		if len(ut) > room {
+			out = append(out, ut[:room]...)
+			if room > 0 {
+				undated.after = uk[room-1]
+			}
+		} else {
+			out, undated.after = append(out, ut...), streamEnd
 		}
 	}
 	if phase == undatedPhase && undated.done() {

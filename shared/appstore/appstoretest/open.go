@@ -181,8 +181,8 @@ func runPages(t *testing.T, db dynamo.API, table, run string) {
 			if err != nil {
 				t.Fatalf("limit %d page %d: %v", limit, pages, err)
 			}
-			if len(list) > limit {
-				t.Fatalf("limit %d: a page of %d", limit, len(list))
+			if len(list) > limit || len(list) == 0 {
+				t.Fatalf("limit %d page %d: %d tasks, want 1 to %d (a next never leads to an empty page here)", limit, pages, len(list), limit)
 			}
 			if counted.N() > len(list)+limit {
 				t.Errorf("limit %d page %d: read %d items for %d tasks, want at most the tasks plus one page", limit, pages, counted.N(), len(list))
