@@ -86,8 +86,8 @@ func Read(text string, o Options) (Result, error) {
 	if err != nil {
 		return fail(err.Error())
 	}
-	in = in.Normalize()
-	if err := in.Validate(); err != nil {
+	in, err = in.Checked()
+	if err != nil {
 		return fail(err.Error())
 	}
 	return Result{Intent: in, Warnings: p.warnings, Entities: p.entities(text)}, nil
@@ -893,7 +893,7 @@ func (p *parser) query(lo int, must bool) (intent.Intent, bool, error) {
 
 var (
 	enQueryFillers = setOf("is", "are", "due", "me", "my", "all", "tasks", "task", "todos", "todo", "to-dos", "on", "for",
-		"do", "i", "have", "the", "up", "there", "anything", "got", "left", "open", "this", "what", "what's", "whats", "s", "what’s")
+		"do", "i", "have", "the", "up", "there", "anything", "got", "left", "open", "this", "what", "what's", "whats", "s", "list")
 	enQueryRanges = map[string]string{"today": intent.RangeToday, "today's": intent.RangeToday, "tonight": intent.RangeToday,
 		"tomorrow": intent.RangeTomorrow, "tomorrow's": intent.RangeTomorrow, "overdue": intent.RangeOverdue, "late": intent.RangeOverdue,
 		"week": intent.RangeWeek, "week's": intent.RangeWeek}

@@ -98,6 +98,20 @@ func fieldErr(field, format string, args ...any) *FieldError {
 // single spaces inside titles and references, project without '#', the
 // default priority made explicit, and only the fields its type uses.
 func (i Intent) Normalize() Intent {
+	n, _ := i.normalize()
+	return n
+}
+
+// Checked returns the normalized intent and the first problem with it (as
+// Validate), reading its recurrence rule once.
+func (i Intent) Checked() (Intent, error) {
+	n, ruleErr := i.normalize()
+	return n, check(n, ruleErr)
+}
+
+// normalize is Normalize, which also says why the recurrence is not a rule
+// (nil when there is none or it is one).
+func (i Intent) normalize() (Intent, error) {
 	n := Intent{
 		Type:       strings.ToLower(strings.TrimSpace(i.Type)),
 		Title:      collapse(i.Title),
@@ -108,40 +122,44 @@ func (i Intent) Normalize() Intent {
 		TaskRef:    collapse(i.TaskRef),
 		GoalRef:    collapse(i.GoalRef),
 		Labels:     NormalizeLabels(i.Labels),
-		Recurrence: "",
+		Recurrence: strings.ToUpper(strings.TrimSpace(i.Recurrence)),
 		Range:      strings.ToLower(strings.TrimSpace(i.Range)),
 		Shift:      strings.ToUpper(strings.TrimSpace(i.Shift)),
-	}
-	if r := strings.TrimSpace(i.Recurrence); r != "" {
-		n.Recurrence = recur.Canonical(r)
 	}
 	switch n.Type {
 	case CreateTask:
 		if n.Priority == 0 {
 			n.Priority = DefaultPriority
 		}
+		var ruleErr error
+		if n.Recurrence != "" {
+			var r recur.Rule
+			if r, ruleErr = recur.Parse(n.Recurrence); ruleErr == nil {
+				n.Recurrence = r.String()
+			}
+		}
 		return Intent{Type: n.Type, Title: n.Title, Due: n.Due, Priority: n.Priority, Project: n.Project,
-			Labels: n.Labels, Recurrence: n.Recurrence}
+			Labels: n.Labels, Recurrence: n.Recurrence}, ruleErr
 	case CreateGoal:
-		return Intent{Type: n.Type, Title: n.Title, TargetDate: n.TargetDate}
+		return Intent{Type: n.Type, Title: n.Title, TargetDate: n.TargetDate}, nil
 	case CompleteTask, DeleteTask:
-		return Intent{Type: n.Type, TaskRef: n.TaskRef}
+		return Intent{Type: n.Type, TaskRef: n.TaskRef}, nil
 	case RescheduleTask:
-		return Intent{Type: n.Type, TaskRef: n.TaskRef, Due: n.Due, Shift: n.Shift}
+		return Intent{Type: n.Type, TaskRef: n.TaskRef, Due: n.Due, Shift: n.Shift}, nil
 	case DeleteGoal:
-		return Intent{Type: n.Type, GoalRef: n.GoalRef}
+		return Intent{Type: n.Type, GoalRef: n.GoalRef}, nil
 	case RenameTask:
-		return Intent{Type: n.Type, Title: n.Title, TaskRef: n.TaskRef}
+		return Intent{Type: n.Type, Title: n.Title, TaskRef: n.TaskRef}, nil
 	case SetPriority:
-		return Intent{Type: n.Type, Priority: n.Priority, TaskRef: n.TaskRef}
+		return Intent{Type: n.Type, Priority: n.Priority, TaskRef: n.TaskRef}, nil
 	case MoveTask:
-		return Intent{Type: n.Type, Project: n.Project, TaskRef: n.TaskRef}
+		return Intent{Type: n.Type, Project: n.Project, TaskRef: n.TaskRef}, nil
 	case QueryTasks:
-		return Intent{Type: n.Type, Range: n.Range}
+		return Intent{Type: n.Type, Range: n.Range}, nil
 	}
 	// An unknown type keeps everything: Validate rejects it anyway, and
 	// dropping fields would only hide what the client sent.
-	return n
+	return n, nil
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -240,7 +258,13 @@ func normalizeDue(s string) string {
 // Validate reports the first problem with the normalized intent as a
 // *FieldError, or nil.
 func (i Intent) Validate() error {
-	n := i.Normalize()
+	_, err := i.Checked()
+	return err
+}
+
+// check validates n, already normalized; ruleErr is why its recurrence
+// did not parse.
+func check(n Intent, ruleErr error) error {
 	if n.Type == "" {
 		return fieldErr("type", "required")
 	}
@@ -265,8 +289,8 @@ func (i Intent) Validate() error {
 			return err
 		}
 		if n.Recurrence != "" {
-			if _, err := recur.Parse(n.Recurrence); err != nil {
-				return fieldErr("recurrence", "%s", err.Error())
+			if ruleErr != nil {
+				return fieldErr("recurrence", "%s", ruleErr.Error())
 			}
 			if n.Due == "" {
 				return fieldErr("due", "required with recurrence: the due is the first occurrence")

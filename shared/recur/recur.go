@@ -107,11 +107,22 @@ func (r Rule) satisfiable() error {
 		// The common empty rule (30 February), refused without the search.
 		return errors.New("the rule has no occurrence")
 	}
+	// Plain weekdays, months and month days alone: a rule is non-empty
+	// once some month has one of its days, because a calendar date falls
+	// on every weekday within 28 years (29 February too). Only the rarer
+	// parts need the search, which costs far more than parsing.
+	numbered := false
+	for _, w := range opt.Byweekday {
+		numbered = numbered || w.N() != 0
+	}
 	opt.Interval, opt.Until, opt.Count = 0, time.Time{}, 0
 	opt.Dtstart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	rr, err := rrule.NewRRule(opt)
+	rr, err := rrule.NewRRule(opt) // checks every part's bounds
 	if err != nil {
 		return err
+	}
+	if !numbered && len(opt.Byyearday) == 0 && len(opt.Byweekno) == 0 && len(opt.Bysetpos) == 0 {
+		return nil
 	}
 	// The Gregorian calendar repeats every 400 years; 401 covers a BYDAY
 	// and leap-day combination that only a century year could break.

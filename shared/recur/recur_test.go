@@ -58,6 +58,9 @@ func TestParseRefusesWhatATaskCannotRepeatBy(t *testing.T) {
 		{"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "the rule has no occurrence"},
 		{"FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", "the rule has no occurrence"},
 		{"FREQ=DAILY;" + strings.Repeat("BYDAY=MO;", 30), "over 200 characters"},
+		{"FREQ=MONTHLY;BYDAY=6MO", "the rule has no occurrence"},
+		{"FREQ=MONTHLY;BYDAY=5MO;BYMONTHDAY=1", "the rule has no occurrence"},
+		{"FREQ=YEARLY;BYWEEKNO=1;BYMONTH=6", "the rule has no occurrence"},
 	}
 	for _, c := range cases {
 		_, err := Parse(c.in)
