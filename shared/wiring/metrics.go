@@ -3,6 +3,7 @@ package wiring
 import (
 	"bytes"
 	"context"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
@@ -37,6 +38,37 @@ const (
 	MetricDigestsSent           = "DigestsSent"        // weekly digests the DigestTopic accepted in this run
 	MetricDigestWebhooksSent    = "DigestWebhooksSent" // weekly digests the webhook accepted in this run
 )
+
+// MetricNames are every metric the functions write, for the dashboard.
+var MetricNames = []string{MetricRequests, MetricLatency, MetricErrors, MetricClientErrors, MetricReplays,
+	MetricConfirmationsRequired, MetricUndos, MetricRuns, MetricRunFailures, MetricRunDuration, MetricPagesSent,
+	MetricTicketsSent, MetricResolvesSent, MetricDigestsSent, MetricDigestWebhooksSent}
+
+// serverFlows maps each route whose flow the server measures itself (the SLO catalogue's
+// server flows, flowmetrics.Observer) to that flow.
+var serverFlows = map[string]string{
+	"GET /tasks/today":      "today_load",
+	"POST /tasks":           "create_task",
+	"POST /intents/execute": "execute_intent",
+	"POST /undo":            "undo",
+}
+
+// ServerFlows returns the routes the server measures as SLO flows, route -> flow; the
+// dashboard shows each route's latency and errors against its flow's objectives.
+func ServerFlows() map[string]string { return maps.Clone(serverFlows) }
+
+// serverFlowsOf is the part of serverFlows a function serves.
+func serverFlowsOf(routes ...string) map[string]string {
+	out := make(map[string]string, len(routes))
+	for _, r := range routes {
+		f, ok := serverFlows[r]
+		if !ok {
+			panic("wiring: " + r + " is not a server flow's route")
+		}
+		out[r] = f
+	}
+	return out
+}
 
 // Dimension names.
 const (

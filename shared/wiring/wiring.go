@@ -135,7 +135,7 @@ func Tasks(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &tasks.Service{Repo: store, Now: d.Now, NewID: d.NewID}
-	h, err := observed(d, tasks.Handler(svc, d.Log), map[string]string{"GET /tasks/today": "today_load", "POST /tasks": "create_task"})
+	h, err := observed(d, tasks.Handler(svc, d.Log), serverFlowsOf("GET /tasks/today", "POST /tasks"))
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func ExecuteIntent(d Deps) (any, error) {
 	}
 	e := &execute.Engine{Store: store, Now: d.Now, NewID: d.NewID,
 		UndoEnabled: enabled, UndoWindow: window}
-	h, err := observed(d, execute.Handler(e, d.Log), map[string]string{"POST /intents/execute": "execute_intent"})
+	h, err := observed(d, execute.Handler(e, d.Log), serverFlowsOf("POST /intents/execute"))
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func Undo(d Deps) (any, error) {
 		return nil, err
 	}
 	s := &undo.Service{Store: store, Now: d.Now, NewID: d.NewID, Enabled: enabled}
-	h, err := observed(d, undo.Handler(s, d.Log), map[string]string{"POST /undo": "undo"})
+	h, err := observed(d, undo.Handler(s, d.Log), serverFlowsOf("POST /undo"))
 	if err != nil {
 		return nil, err
 	}
