@@ -82,7 +82,17 @@ type candidate struct {
 }
 
 // gateRank orders the per-kind gates, so the reason given is the furthest any kind got.
-var gateRank = map[Reason]int{ReasonMinGap: 1, ReasonDailyCap: 2, ReasonCopyExhausted: 3}
+func gateRank(r Reason) int {
+	switch r {
+	case ReasonMinGap:
+		return 1
+	case ReasonDailyCap:
+		return 2
+	case ReasonCopyExhausted:
+		return 3
+	}
+	return 0
+}
 
 // Decide applies the gates in order and returns the decision; when a hint may be shown,
 // also the claim that takes its slot (its Hint.ID is newID's). The first failing gate
@@ -172,7 +182,7 @@ func (l Limits) Decide(in Input, cat *Catalog, newID func() string) (Decision, *
 			best = cd
 			break
 		}
-		if best == nil || gateRank[cd.reason] > gateRank[best.reason] {
+		if best == nil || gateRank(cd.reason) > gateRank(best.reason) {
 			best = cd
 		}
 	}

@@ -119,14 +119,11 @@ type Settings struct {
 	Timezone string
 }
 
-// defaultQuiet is 21:00 to 08:00.
-var defaultQuiet = QuietHours{Start: 21 * 60, End: 8 * 60}
-
 // DefaultSettings are a new user's: everything on, quiet from 21:00 to 08:00, the
 // device's time zone. Break invites also need the experiment to include the user.
 func DefaultSettings() Settings {
-	q := defaultQuiet
-	return Settings{LucianEnabled: true, HintsEnabled: true, BreakInvitesEnabled: true, Quiet: &q}
+	return Settings{LucianEnabled: true, HintsEnabled: true, BreakInvitesEnabled: true,
+		Quiet: &QuietHours{Start: 21 * 60, End: 8 * 60}}
 }
 
 // CopyUse is how often, and when last, one line of the catalogue was shown to a user.
