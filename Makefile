@@ -5,6 +5,9 @@
 GO      ?= go
 GOBIN   ?= $(shell $(GO) env GOPATH)/bin
 RIE_VERSION ?= v0.0.0-20261030222936-bef5c4ba774d
+# staticcheck 2026.2.2, which knows Go 1.26.
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK = $(GOBIN)/staticcheck
 PORT    ?= 3000
 
 # Each function's folder under functions/, by its logical ID in template.yaml.
@@ -23,7 +26,7 @@ fn_dir = $(or $(FN_DIR_$(1)),$(error no function folder for $(1): add FN_DIR_$(1
 # The deployed build: linux/arm64, static, no RPC shim, reproducible paths.
 LAMBDA_BUILD = GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: dev test test-unit test-contract test-e2e test-browser screenshot lint build bench fuzz tools tools-dynamodb-local clean
+.PHONY: dev test test-unit test-contract test-e2e test-browser screenshot lint build bench fuzz tools tools-dynamodb-local tools-staticcheck clean
 
 # `make dev DYNAMODB=local` runs the runner's DynamoDB on AWS's DynamoDB Local
 # (installed first; it needs Java 17) instead of the embedded store.
@@ -51,13 +54,19 @@ test-browser:
 screenshot:
 	$(GO) test -tags browser -count=1 -run '^TestOpsPageInChromium$$' ./tests/browser/ -args -screenshot=$(CURDIR)/docs/ops-page.png
 
-lint:
+# gofmt, go.mod kept tidy (direct requirements unmarked), vet and staticcheck on every build
+# tag, cfn-lint on the template and openapi-spec-validator on the API description.
+lint: tools-staticcheck
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) vet -tags contract ./tests/contract/...
 	$(GO) vet -tags e2e ./tests/e2e/...
 	$(GO) vet -tags browser ./tests/browser/...
+	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags contract,e2e,browser ./tests/...
 	cfn-lint template.yaml
+	openapi-spec-validator docs/openapi.yaml
 
 build: $(addprefix build/,$(addsuffix /bootstrap,$(FUNCTIONS)))
 
@@ -85,6 +94,10 @@ tools: tools-dynamodb-local
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: python3 -m pip install 'moto[server]'"; exit 1; }
 	@command -v aws-lambda-rie >/dev/null || [ -x "$(GOBIN)/aws-lambda-rie" ] || \
 		GOBIN=$(GOBIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+tools-staticcheck:
+	@[ -x "$(STATICCHECK)" ] && "$(STATICCHECK)" -version | grep -q '($(STATICCHECK_VERSION:v%=%))' || \
+		GOBIN=$(GOBIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 tools-dynamodb-local:
 	@command -v java >/dev/null || { echo "java is missing (DynamoDB Local needs Java 17): apt-get install -y openjdk-17-jre-headless"; exit 1; }

@@ -1,3 +1,6 @@
+// Errors name the template's properties (Timeout, Path, Schedule...) as the template spells them.
+//
+//lint:file-ignore ST1005 errors start with the template property they are about
 package samtemplate
 
 import (

@@ -491,12 +491,6 @@ var samPolicyTemplates = map[string]struct {
 	"CloudWatchPutMetricPolicy": {"", "", "", []string{"cloudwatch:PutMetricData"}},
 }
 
-// queueSenders are the service principals a queue policy may let in, and when: a queue
-// that is a schedule's dead-letter queue takes EventBridge's undeliverable events.
-var queueSenders = map[string]string{
-	"events.amazonaws.com": "EventBridge delivers a schedule's failed events to its DeadLetterConfig queue",
-}
-
 // grantTarget is one resource of a grant: "*", or a resource of the template (index: one of a
 // table's indexes).
 type grantTarget struct {

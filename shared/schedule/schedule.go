@@ -170,6 +170,7 @@ func parseField(text string, min, max int, names []string) ([]bool, error) {
 		return set, nil
 	}
 	if strings.ContainsAny(text, "LW#") && !onlyNames(text, names) {
+		//lint:ignore ST1005 L and W are cron's own letters, written as cron writes them
 		return nil, fmt.Errorf("L, W and # are not supported by the local scheduler")
 	}
 	for part := range strings.SplitSeq(text, ",") {
