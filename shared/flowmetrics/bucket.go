@@ -154,7 +154,20 @@ type Delta struct {
 	Flow       string
 	Resolution Resolution
 	Start      time.Time
+	// Caller is whose events these are (the JWT sub). A writer may store a bucket as
+	// several items and use it to choose one: one caller's events stay together and
+	// many callers spread over the items, so that no item takes every event of a busy
+	// minute. Empty means no caller (tools and tests).
+	Caller string
 	Bucket
+}
+
+// attribute marks every delta as caller's.
+func attribute(ds []Delta, caller string) []Delta {
+	for i := range ds {
+		ds[i].Caller = caller
+	}
+	return ds
 }
 
 // Aggregate groups events into one delta per flow, resolution and bucket, ordered by flow,

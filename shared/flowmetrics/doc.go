@@ -22,7 +22,11 @@
 // per UTC minute, hour and day, the number of events, the number good for each objective of
 // the flow (slo.Objective.Good) and a latency sketch (package sketch). The Writer adds these
 // deltas to stored counters atomically, so ingest never reads before it writes and two
-// concurrent batches cannot lose each other's counts.
+// concurrent batches cannot lose each other's counts. Each delta names its caller (the JWT
+// sub, of the ingest request or of the request the Observer measured), so that a writer can
+// spread a busy bucket over several items, one caller's events in one of them (opsstore
+// shards each bucket by caller: a flow's every event in a minute would otherwise update one
+// item); a Reader gives each bucket back whole, its items summed.
 //
 // Reading a window (Read) touches a bounded number of buckets whatever the traffic: the
 // minute buckets of the last hour, the hour buckets of the longest window, at most 30

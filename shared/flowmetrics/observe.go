@@ -2,9 +2,12 @@ package flowmetrics
 
 import (
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
@@ -12,7 +15,8 @@ import (
 // create_task in TasksFunction, execute_intent, undo): one event per request
 // to a route it watches, its latency by the injected clock from the request
 // reaching the handler to the handler's return, and its outcome (a 5xx is an
-// error; a 4xx is the client's, and counts ok). These server flows are the
+// error; a 4xx is the client's, and counts ok), attributed to the caller
+// (Delta.Caller). These server flows are the
 // only ones that page, so their events come from here alone: ingest refuses
 // their names (Validate), and what the app sees is reported under client
 // flows of its own.
@@ -39,10 +43,21 @@ func (o *Observer) Wrap(h http.Handler) http.Handler {
 		h.ServeHTTP(rec, r)
 		e := Event{Flow: flow, LatencyMs: float64(o.Now().Sub(start).Microseconds()) / 1000,
 			OK: rec.status < 500, At: start.UTC()}
-		if err := o.Writer.Add(r.Context(), Aggregate(o.Catalog, []Event{e})); err != nil {
+		if err := o.Writer.Add(r.Context(), attribute(Aggregate(o.Catalog, []Event{e}), callerOf(r))); err != nil {
 			o.Log.Warn("flow metrics: could not record the server flow", "flow", flow, "err", err)
 		}
 	})
+}
+
+// callerOf is whose request r is, to keep each caller's events together in the stored
+// buckets (Delta.Caller): the JWT sub. The deployed routes all have the authorizer, so a
+// request without one (a 401 of the local runner) is rare; it gets a random caller of its
+// own, so that even a flood of them spreads rather than piling onto one item.
+func callerOf(r *http.Request) string {
+	if id, ok := httpapi.IdentityOf(r); ok {
+		return id.UserID
+	}
+	return "anonymous-" + strconv.FormatUint(rand.Uint64(), 36)
 }
 
 type statusWriter struct {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
@@ -104,5 +105,34 @@ func TestObserverNeverChangesTheAnswer(t *testing.T) {
 	}
 	if got := logged.String(); !strings.Contains(got, "could not record the server flow") || !strings.Contains(got, "OpsTable throttled") {
 		t.Errorf("log = %q, want the failed report logged with its error", got)
+	}
+}
+
+// TestObserverAttributesEventsToTheCaller: the deltas of a request carry the caller (the
+// JWT sub), so a sharded store keeps each caller's events in one shard; a request without
+// an identity gets a random caller of its own.
+func TestObserverAttributesEventsToTheCaller(t *testing.T) {
+	cat, err := slo.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &recordingWriter{}
+	o := &flowmetrics.Observer{Catalog: cat, Writer: w, Now: time.Now, Log: slog.New(slog.DiscardHandler),
+		Routes: map[string]string{"POST /undo": "undo"}}
+	h := o.Wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h.ServeHTTP(httptest.NewRecorder(), httpapitest.NewRequest("POST", "/undo", nil, httpapitest.Claims("alice")))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/undo", nil))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/undo", nil))
+	if len(w.deltas) != 9 {
+		t.Fatalf("%d deltas, want 3 per request", len(w.deltas))
+	}
+	for i, d := range w.deltas[:3] {
+		if d.Caller != "alice" {
+			t.Errorf("delta %d caller = %q, want alice", i, d.Caller)
+		}
+	}
+	a, b := w.deltas[3].Caller, w.deltas[6].Caller
+	if !strings.HasPrefix(a, "anonymous-") || !strings.HasPrefix(b, "anonymous-") || a == b || w.deltas[4].Caller != a {
+		t.Errorf("anonymous callers %q and %q, want a random one per request, the same for its three deltas", a, b)
 	}
 }

@@ -10,6 +10,8 @@ import (
 )
 
 // Writer adds deltas to the stored buckets, atomically per bucket and without reading them.
+// It may spread a bucket over several items by the deltas' Caller; a Reader gives each
+// bucket back whole.
 type Writer interface {
 	Add(ctx context.Context, deltas []Delta) error
 }
@@ -80,7 +82,7 @@ func (s *Service) Ingest(ctx context.Context, caller string, raw []json.RawMessa
 				limit, len(events), RetryAfter(now))
 		}
 	}
-	if err := s.Writer.Add(ctx, Aggregate(s.Catalog, events)); err != nil {
+	if err := s.Writer.Add(ctx, attribute(Aggregate(s.Catalog, events), caller)); err != nil {
 		return Result{}, err
 	}
 	return Result{Accepted: len(events), Rejected: rejected}, nil

@@ -16,7 +16,8 @@ type Point struct {
 // Reader reads stored buckets.
 type Reader interface {
 	// Buckets returns the flow's buckets of resolution res whose start lies in [from, to],
-	// in any order; empty buckets may be absent.
+	// in any order; empty buckets may be absent. A bucket stored as several items (see
+	// Delta.Caller) comes back as their sum, one point per start.
 	Buckets(ctx context.Context, flow string, res Resolution, from, to time.Time) ([]Point, error)
 }
 
