@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,16 +181,36 @@ func TestIngestHandlerStoreUnavailable(t *testing.T) {
 	}
 }
 
+// keyRecorder records the partition key of every UpdateItem.
+type keyRecorder struct {
+	dynamo.API
+	mu    sync.Mutex
+	items []string // "PK SK"
+}
+
+func (k *keyRecorder) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	k.mu.Lock()
+	k.items = append(k.items, in.Key[dynamo.PartitionKey].(*types.AttributeValueMemberS).Value+" "+in.Key[dynamo.SortKey].(*types.AttributeValueMemberS).Value)
+	k.mu.Unlock()
+	return k.API.UpdateItem(ctx, in, o...)
+}
+
 // TestIngestWritesWithoutReading: a batch costs one UpdateItem for the caller's limit and
-// one per bucket it touches, and no read, whatever was stored before.
+// one per bucket it touches, and no read, whatever was stored before. With buckets sharded
+// (the template's 32 shards) the count is the same: every bucket of the request goes to the
+// caller's one shard, 14 different items.
 func TestIngestWritesWithoutReading(t *testing.T) {
-	db := dynamotest.Count(dynamotest.New(t))
-	h, _ := newHandler(t, db)
+	keys := &keyRecorder{API: dynamotest.New(t)}
+	db := dynamotest.Count(keys)
+	h, store := newHandler(t, db)
+	store.Shards = opsstore.DefaultShards
 	body := batch() // 500 events, 2 flows, minutes 09:21 to 09:25: 1 + 2 x (5 + 1 + 1)
 	for round := range 3 {
 		db.Reset()
+		keys.items = nil
 		// A caller each round: three full batches in one minute are over one caller's limit.
-		if rec := serve(h, body, httpapitest.Claims(fmt.Sprintf("user-%d", round))); rec.Code != 200 {
+		caller := fmt.Sprintf("user-%d", round)
+		if rec := serve(h, body, httpapitest.Claims(caller)); rec.Code != 200 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 		if got, want := db.Calls("UpdateItem"), 15; got != want {
@@ -197,6 +218,21 @@ func TestIngestWritesWithoutReading(t *testing.T) {
 		}
 		if got := db.Calls("") - db.Calls("UpdateItem"); got != 0 {
 			t.Errorf("round %d: %d other calls, want none (no read before write)", round, got)
+		}
+		shard := store.Shard(caller)
+		buckets := map[string]bool{}
+		for _, item := range keys.items {
+			if strings.HasPrefix(item, "FLOWLIMIT#") {
+				continue
+			}
+			buckets[item] = true
+			pk, _, _ := strings.Cut(item, " ")
+			if !strings.HasSuffix(pk, fmt.Sprintf("#%d", shard)) || strings.Count(pk, "#") != 3 {
+				t.Errorf("round %d: %s's bucket written to %s, want its shard %d", round, caller, item, shard)
+			}
+		}
+		if len(buckets) != 14 {
+			t.Errorf("round %d: %d bucket items written, want 14 (5 minutes, an hour and a day of 2 flows)", round, len(buckets))
 		}
 	}
 }

@@ -4,9 +4,12 @@
 //
 // Items (PK, SK):
 //
-//	FLOW#<flow>   M#2006-01-02T15:04   a minute bucket of the flow
-//	FLOW#<flow>   H#2006-01-02T15      an hour bucket
-//	FLOW#<flow>   D#2006-01-02         a day bucket
+//	FLOW#<flow>   M#2006-01-02T15:04   a minute bucket of the flow (shard 0)
+//	FLOW#<flow>   H#2006-01-02T15      an hour bucket (shard 0)
+//	FLOW#<flow>   D#2006-01-02         a day bucket (shard 0)
+//	FLOW#<flow>#M#<s>  M#2006-01-02T15:04   shard s (1 to Shards) of a minute bucket
+//	FLOW#<flow>#H#<s>  H#2006-01-02T15      shard s of an hour bucket
+//	FLOW#<flow>#D#<s>  D#2006-01-02         shard s of a day bucket
 //	ALERTSTATE    <flow>#<objective>#<severity>   the current incident of an alert key
 //	ALERT         <alert id>           an incident record (ids sort by creation time)
 //	DIGEST        2026-W48             the weekly digest of an ISO week
@@ -18,7 +21,30 @@
 // batch never reads before it writes and concurrent batches add up. The sketch counts are
 // top-level attributes rather than a map because ADD cannot reach into a map (and a SET on
 // a path inside a map that does not exist yet fails). Bucket keys sort chronologically, so
-// a window is one Query with BETWEEN on SK.
+// a range of buckets is one Query per shard with BETWEEN on SK.
+//
+// Shards: every event of a flow adds to the same minute, hour and day bucket, and DynamoDB
+// throttles one item past about 1,000 writes a second, so a bucket is written as Shards
+// items (FLOW_BUCKET_SHARDS, 32 in the template) and read as their sum. A delta goes to
+// shard 1 + hash(caller) mod Shards (Store.Shard): one caller's events stay in one item,
+// and at 10,000 events a second from 10,000 callers an item takes about 10,000/32 = 310
+// writes a second (the hot-key simulation measures the busiest second). The shard is in
+// the partition key, not only the sort key: one partition key value is one item collection,
+// stored in one partition, and a partition is limited to 1,000 write units a second just as
+// an item is; with the shard in the sort key every shard of a bucket would share that
+// partition's limit. A shard's partition key also names its resolution, so it holds one
+// resolution's items and takes no more writes than one of them (the minute, hour and day
+// buckets of an event take the same rate, so all three need the shards). Shard 0 is the key
+// every bucket had before sharding: buckets written then stay there and are read as shard 0,
+// with no migration; it takes only deltas without a caller (tools, tests) and everything
+// when Shards is 0. A read of a bucket range is a Query of each of the Shards+1 partition
+// keys, concurrently, summed by bucket start; a shard that received nothing that range
+// costs its Query and returns no item. Sketches merge by adding counts, so the sum is the
+// sketch of all the bucket's events and its quantiles are what one item would give. Writers
+// and readers must agree on Shards: raising it is safe once every function has the new
+// count (the template gives all of them the same parameter); lowering it hides the shards
+// above the new count from every read until their buckets fall out of the windows (3 days
+// for the burn-rate windows, 30 for the budget and the digest).
 //
 // Buckets expire through TTL (expires_at): minutes after 4 days (the longest window is 3
 // days, and events may come a day late), hours after 35 days, days after 400 days (the

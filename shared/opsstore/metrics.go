@@ -2,6 +2,8 @@ package opsstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -39,9 +41,50 @@ var skFormat = map[flowmetrics.Resolution]struct{ prefix, layout string }{
 	flowmetrics.Day:    {"D#", "2006-01-02"},
 }
 
-func bucketKey(flow string, res flowmetrics.Resolution, start time.Time) map[string]types.AttributeValue {
+// Bounds of Store.Shards.
+const (
+	// DefaultShards is the template's default (FlowBucketShards): 10,000 events a second
+	// of one flow spread over 32 items per bucket are about 310 writes a second each.
+	DefaultShards = 32
+	// MaxShards bounds what a bucket read costs: one Query per shard.
+	MaxShards = 256
+)
+
+// shards is the configured shard count, within [0, MaxShards].
+func (s *Store) shards() int { return min(max(s.Shards, 0), MaxShards) }
+
+// Shard is the shard caller's buckets are written to: 1 to Shards by a hash of the caller
+// that every process computes alike (the first 8 bytes of its SHA-256), so one caller's
+// events stay in one item of a bucket and callers spread evenly; 0 (the unsharded key)
+// without a caller or without shards.
+func (s *Store) Shard(caller string) int {
+	n := s.shards()
+	if caller == "" || n == 0 {
+		return 0
+	}
+	h := sha256.Sum256([]byte(caller))
+	return 1 + int(binary.BigEndian.Uint64(h[:8])%uint64(n))
+}
+
+// ItemsPerBucket is the most items one bucket is stored in, and so the Queries a read of a
+// bucket range costs and the most items it returns per bucket: the Shards shards and
+// shard 0.
+func (s *Store) ItemsPerBucket() int { return s.shards() + 1 }
+
+// bucketPK is the partition key of a flow's buckets of one resolution in one shard. Shard
+// 0 is the key every bucket had before sharding, which holds all three resolutions; the
+// others hold one resolution each, so that a partition key takes no more writes than one
+// of its items.
+func bucketPK(flow string, res flowmetrics.Resolution, shard int) string {
+	if shard == 0 {
+		return flowPrefix + flow
+	}
+	return flowPrefix + flow + "#" + skFormat[res].prefix + strconv.Itoa(shard)
+}
+
+func bucketKey(flow string, res flowmetrics.Resolution, shard int, start time.Time) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
-		dynamo.PartitionKey: &types.AttributeValueMemberS{Value: flowPrefix + flow},
+		dynamo.PartitionKey: &types.AttributeValueMemberS{Value: bucketPK(flow, res, shard)},
 		dynamo.SortKey:      &types.AttributeValueMemberS{Value: bucketSK(res, start)},
 	}
 }
@@ -98,7 +141,7 @@ func (s *Store) bucketUpdates(d flowmetrics.Delta) []*dynamodb.UpdateItemInput {
 	for chunk := range slices.Chunk(names, maxAddsPerUpdate) {
 		in := &dynamodb.UpdateItemInput{
 			TableName:                 aws.String(s.Table),
-			Key:                       bucketKey(d.Flow, d.Resolution, start),
+			Key:                       bucketKey(d.Flow, d.Resolution, s.Shard(d.Caller), start),
 			ExpressionAttributeNames:  map[string]string{"#exp": dynamo.TTLAttribute},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":exp": &types.AttributeValueMemberN{Value: expires}},
 		}
@@ -115,8 +158,48 @@ func (s *Store) bucketUpdates(d flowmetrics.Delta) []*dynamodb.UpdateItemInput {
 	return out
 }
 
-// Buckets reads the flow's buckets of one resolution with start in [from, to].
+// readConcurrency bounds the shard Queries of one Buckets call in flight at once.
+const readConcurrency = 8
+
+// Buckets reads the flow's buckets of one resolution with start in [from, to], each bucket
+// summed over its shards: one Query per shard, shard 0 included, ItemsPerBucket in all,
+// concurrently. A shard that holds none of the buckets costs its Query and no item.
 func (s *Store) Buckets(ctx context.Context, flow string, res flowmetrics.Resolution, from, to time.Time) ([]flowmetrics.Point, error) {
+	shards := s.ItemsPerBucket()
+	parts := make([][]flowmetrics.Point, shards)
+	errs := make([]error, shards)
+	sem := make(chan struct{}, readConcurrency)
+	var wg sync.WaitGroup
+	for shard := range shards {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			parts[shard], errs[shard] = s.shardBuckets(ctx, bucketPK(flow, res, shard), res, from, to)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	at := map[int64]int{} // a bucket's index in out, by start
+	var out []flowmetrics.Point
+	for _, pts := range parts {
+		for _, p := range pts {
+			if i, ok := at[p.Start.Unix()]; ok {
+				out[i].Add(p.Bucket)
+				continue
+			}
+			at[p.Start.Unix()] = len(out)
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b flowmetrics.Point) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// shardBuckets reads one shard's buckets of resolution res with start in [from, to].
+func (s *Store) shardBuckets(ctx context.Context, pk string, res flowmetrics.Resolution, from, to time.Time) ([]flowmetrics.Point, error) {
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(s.Table),
 		KeyConditionExpression: aws.String("#pk = :pk AND #sk BETWEEN :from AND :to"),
@@ -124,7 +207,7 @@ func (s *Store) Buckets(ctx context.Context, flow string, res flowmetrics.Resolu
 			"#pk": dynamo.PartitionKey, "#sk": dynamo.SortKey,
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk":   &types.AttributeValueMemberS{Value: flowPrefix + flow},
+			":pk":   &types.AttributeValueMemberS{Value: pk},
 			":from": &types.AttributeValueMemberS{Value: bucketSK(res, from)},
 			":to":   &types.AttributeValueMemberS{Value: bucketSK(res, to)},
 		},

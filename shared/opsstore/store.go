@@ -13,6 +13,12 @@ type Store struct {
 	// Sleep waits between retries of unprocessed batch keys (nil: the
 	// real wait); tests inject one that records.
 	Sleep dynamo.Sleeper
+	// Shards is how many items a flow-metric bucket's events are spread over, by caller
+	// (at most MaxShards); 0 keeps every bucket in one item, as before sharding. Every
+	// writer and reader of a table must use the same count (or readers a larger one): a
+	// reader sees only the shards it counts. Deployed functions take it from
+	// FLOW_BUCKET_SHARDS (shared/wiring). See the package comment.
+	Shards int
 }
 
 var (

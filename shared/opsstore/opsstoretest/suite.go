@@ -141,6 +141,89 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		}
 	})
 
+	t.Run("a bucket is sharded by caller and read as the sum of its shards", func(t *testing.T) {
+		items := CountItems(db)
+		counted := dynamotest.Count(items)
+		sharded := opsstore.New(counted, table)
+		sharded.Shards = 4
+		unsharded := opsstore.New(db, table) // Shards 0: the layout before sharding
+		// Three callers in three different shards.
+		var callers []string
+		seen := map[int]bool{}
+		for i := 0; len(callers) < 3; i++ {
+			c := fmt.Sprintf("caller-%d", i)
+			if sh := sharded.Shard(c); !seen[sh] {
+				seen[sh] = true
+				callers = append(callers, c)
+			}
+		}
+		delta := func(res flowmetrics.Resolution, caller string, n uint64) flowmetrics.Delta {
+			return flowmetrics.Delta{Flow: "sharded", Resolution: res, Start: res.Start(t0), Caller: caller,
+				Bucket: flowmetrics.Bucket{Total: n, Good: map[string]uint64{"latency": n - 1}, Latency: map[string]uint64{"b300": n - 1, "b400": 1}}}
+		}
+		// A bucket written before sharding (shard 0, whatever the caller) ...
+		var old []flowmetrics.Delta
+		for _, res := range []flowmetrics.Resolution{flowmetrics.Minute, flowmetrics.Hour, flowmetrics.Day} {
+			old = append(old, delta(res, "caller-from-before", 10))
+		}
+		if err := unsharded.Add(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		// ... then the three callers' events, twice each: one UpdateItem per bucket, each
+		// to the caller's shard, and no read.
+		counted.Reset()
+		for range 2 {
+			for i, c := range callers {
+				var ds []flowmetrics.Delta
+				for _, res := range []flowmetrics.Resolution{flowmetrics.Minute, flowmetrics.Hour, flowmetrics.Day} {
+					ds = append(ds, delta(res, c, uint64(i+2)))
+				}
+				if err := sharded.Add(ctx, ds); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if got, all := counted.Calls("UpdateItem"), counted.Calls(""); got != 18 || all != 18 {
+			t.Errorf("6 adds of 3 deltas made %d UpdateItem calls of %d calls, want 18 of 18", got, all)
+		}
+		for i, c := range callers {
+			out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: map[string]types.AttributeValue{
+				dynamo.PartitionKey: &types.AttributeValueMemberS{Value: fmt.Sprintf("FLOW#sharded#M#%d", sharded.Shard(c))},
+				dynamo.SortKey:      &types.AttributeValueMemberS{Value: "M#2026-11-28T09:00"},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := out.Item["total"].(*types.AttributeValueMemberN); n == nil || n.Value != strconv.Itoa(2*(i+2)) {
+				t.Errorf("%s's minute shard FLOW#sharded#M#%d holds total %v, want %d", c, sharded.Shard(c), out.Item["total"], 2*(i+2))
+			}
+		}
+		// Read: one Query per shard and shard 0 (5), one item per shard written and the old
+		// bucket (4), summed into one bucket whose sketch counts add up.
+		want := flowmetrics.Bucket{Total: 10 + 2*(2+3+4), Good: map[string]uint64{"latency": 9 + 2*(1+2+3)},
+			Latency: map[string]uint64{"b300": 9 + 2*(1+2+3), "b400": 1 + 2*3}}
+		for _, res := range []flowmetrics.Resolution{flowmetrics.Minute, flowmetrics.Hour, flowmetrics.Day} {
+			counted.Reset()
+			items.Reset()
+			got, err := sharded.Buckets(ctx, "sharded", res, res.Start(t0), res.Start(t0).Add(res.Step()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || !got[0].Start.Equal(res.Start(t0)) || !reflect.DeepEqual(got[0].Bucket, want) {
+				t.Errorf("%s: Buckets() = %+v, want one bucket %+v", res, got, want)
+			}
+			if q, n := counted.Calls("Query"), items.Items(); q != 5 || n != 4 {
+				t.Errorf("%s: %d Queries reading %d items, want 5 Queries (shards 0 to 4) reading 4 items (3 shards and the old bucket)", res, q, n)
+			}
+		}
+		// A reader that counts no shards sees only shard 0: why every function of a table
+		// must be given the same count.
+		got, err := unsharded.Buckets(ctx, "sharded", flowmetrics.Minute, t0, t0)
+		if err != nil || len(got) != 1 || got[0].Total != 10 {
+			t.Errorf("unsharded reader: Buckets() = %+v, %v; want only the old bucket's 10 events", got, err)
+		}
+	})
+
 	a := alert.Alert{
 		ID: "A0001", Flow: "today_load", Objective: "latency", Severity: burnrate.Page, State: alert.Firing,
 		DedupKey: "phase12/today_load/latency/page", Summary: "burning", Rule: "page-1h-5m", Threshold: 14.4,
