@@ -38,7 +38,12 @@ func catalog20(b *testing.B) slo.Catalog {
 // seed fills every bucket a check reads: each flow has a minute bucket for each of the
 // last 65 minutes and of every window's far edge, an hour bucket for each of the last 73
 // hours and a day bucket for each of the last 30 days, with a healthy 0.05% error ratio.
-func seed(b *testing.B, w flowmetrics.Writer, cat slo.Catalog, now time.Time) {
+// Each of callers writes all of them (a sharded store puts each caller's in its shard);
+// without callers they are written once, with none.
+func seed(b testing.TB, w flowmetrics.Writer, cat slo.Catalog, now time.Time, callers ...string) {
+	if len(callers) == 0 {
+		callers = []string{""}
+	}
 	bucket := func(n uint64) flowmetrics.Bucket {
 		return flowmetrics.Bucket{Total: n, Good: map[string]uint64{"latency": n * 97 / 100, "availability": n - n/2000},
 			Latency: map[string]uint64{"b300": n / 2, "b350": n / 4, "b400": n / 4}}
@@ -61,10 +66,29 @@ func seed(b *testing.B, w flowmetrics.Writer, cat slo.Catalog, now time.Time) {
 		for i := range 30 {
 			ds = append(ds, flowmetrics.Delta{Flow: f.Name, Resolution: flowmetrics.Day, Start: flowmetrics.Day.Start(m).AddDate(0, 0, -i), Bucket: bucket(144000)})
 		}
-		if err := w.Add(context.Background(), ds); err != nil {
-			b.Fatal(err)
+		for _, c := range callers {
+			for i := range ds {
+				ds[i].Caller = c
+			}
+			if err := w.Add(context.Background(), ds); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
+}
+
+// callersInShards returns, for a store of n shards, one caller in each shard 1 to n.
+func callersInShards(s *opsstore.Store) []string {
+	out := make([]string, s.ItemsPerBucket())
+	found := 0
+	for i := 0; found < len(out)-1; i++ {
+		c := fmt.Sprintf("user-%d", i)
+		if sh := s.Shard(c); out[sh] == "" && sh > 0 {
+			out[sh] = c
+			found++
+		}
+	}
+	return out[1:]
 }
 
 func checker(cat slo.Catalog, metrics flowmetrics.Reader, store alert.Store, now time.Time) *alert.Checker {

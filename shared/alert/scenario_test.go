@@ -418,16 +418,26 @@ func TestPageContent(t *testing.T) {
 	}
 }
 
-// TestReadsPerCheckAreBoundedWhateverTheData: a check reads the same number of items at
-// 1k and at 100k events in the same sparse buckets, and no more than one bound whether the
-// buckets are sparse or dense (every minute of the last 72 hours populated, and every hour
-// and day rolled up). The bound is, per flow, flowmetrics.MaxBuckets (60 minutes and the
-// MaxAhead ones after the clock, 30 edge minutes per window over an hour, the hours of the
-// 3-day window and the current one, the 30 days of the budget) plus 5 alert states (2
-// objectives times 2 severities, and no-data).
+// TestReadsPerCheckAreBoundedWhateverTheData: the items a check reads, counted exactly.
+// Buckets are sharded by caller (a store of 4 shards here, to keep minidyn, which scans its
+// whole table per Query, quick; the template's 32 read the same way), so a check reads, per
+// flow and bucket range, one Query per shard and shard 0, and one item per bucket in each
+// shard that was written:
 //
-// Flows are read one by one, so one flow (today_load) shows the per-flow bound; with every
-// flow dense the embedded store, which scans its whole table per Query, takes seconds.
+//   - the same sparse minutes read the same items at 1k and at 100k events, and 4 callers
+//     in 4 shards read exactly 4 times what one unsharded item per bucket reads;
+//   - an event in every minute of the last 72 hours (unsharded) reads 259 items: 65
+//     minutes, 73 hours, 30 edge minutes for each of the 2h, 6h and 24h windows and 1 for
+//     the 3-day window (nothing was reported before its first minute), and 30 days;
+//   - every bucket a check can read, written in every shard and in shard 0, reads the
+//     bound: (shards+1) x flowmetrics.MaxBuckets (60 minutes and the MaxAhead ones after
+//     the clock, 30 edge minutes per window over an hour, the hours of the 3-day window and
+//     the current one, the 30 days of the budget: 288) = 1,440 here, 9,504 with 32 shards,
+//     plus at most 5 alert states (2 objectives times 2 severities, and no-data; none yet).
+//
+// The Queries are exactly 7 ranges (minutes, hours, 4 edges, days) x (shards+1) and one
+// for the alert states, whatever the data. Flows are read one by one, so one flow
+// (today_load) shows the per-flow bound.
 func TestReadsPerCheckAreBoundedWhateverTheData(t *testing.T) {
 	def, err := slo.Default()
 	if err != nil {
@@ -438,22 +448,35 @@ func TestReadsPerCheckAreBoundedWhateverTheData(t *testing.T) {
 	if cat.Flows[0].Name != "today_load" || len(cat.Flows[0].Objectives) != 2 {
 		t.Fatalf("the default catalogue's first flow is %+v, want today_load with two objectives", cat.Flows[0])
 	}
+	const shards = 4
 	// Half past the hour, less one minute: every window over an hour starts 30 minutes into
 	// its edge hour, where the most edge minutes are read.
 	now := start.Add(72*time.Hour + 29*time.Minute)
 	// sparse: the same 250 minutes spread over three days whatever n, each holding n/250
-	// events.
-	sparse := func(n int) []flowmetrics.Event {
-		var events []flowmetrics.Event
-		for i := range n {
-			at := now.Add(-time.Duration((i%250)*17) * time.Minute)
-			events = append(events, flowmetrics.Event{Flow: "today_load", LatencyMs: float64(50 + i%2000), OK: i%50 != 0, At: at})
+	// events of the same 4 callers (none: unsharded).
+	sparse := func(n int, callers []string) func(*opsstore.Store) error {
+		return func(s *opsstore.Store) error {
+			byCaller := make([][]flowmetrics.Event, len(callers))
+			for i := range n {
+				at := now.Add(-time.Duration((i%250)*17) * time.Minute)
+				c := (i / 250) % len(callers)
+				byCaller[c] = append(byCaller[c], flowmetrics.Event{Flow: "today_load", LatencyMs: float64(50 + i%2000), OK: i%50 != 0, At: at})
+			}
+			for c, events := range byCaller {
+				ds := flowmetrics.Aggregate(cat, events)
+				for j := range ds {
+					ds[j].Caller = callers[c]
+				}
+				if err := s.Add(context.Background(), ds); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
-		return events
 	}
 	// dense: an event in every minute from 72 hours before the clock to MaxAhead after it,
 	// and one on each day of the budget before that.
-	dense := func() []flowmetrics.Event {
+	dense := func(s *opsstore.Store) error {
 		var events []flowmetrics.Event
 		for at := now.Add(-72 * time.Hour); !at.After(now.Add(flowmetrics.MaxAhead)); at = at.Add(time.Minute) {
 			events = append(events, flowmetrics.Event{Flow: "today_load", LatencyMs: 120, OK: at.Minute()%50 != 0, At: at})
@@ -461,40 +484,86 @@ func TestReadsPerCheckAreBoundedWhateverTheData(t *testing.T) {
 		for d := range 30 {
 			events = append(events, flowmetrics.Event{Flow: "today_load", LatencyMs: 120, OK: true, At: now.Add(-72*time.Hour - time.Duration(d+1)*24*time.Hour)})
 		}
-		return events
+		return s.Add(context.Background(), flowmetrics.Aggregate(cat, events))
+	}
+	// full: every bucket a check can read, the MaxAhead minutes included, in every shard
+	// and shard 0.
+	full := func(s *opsstore.Store) error {
+		var ds []flowmetrics.Delta
+		add := func(res flowmetrics.Resolution, at time.Time) {
+			ds = append(ds, flowmetrics.Delta{Flow: "today_load", Resolution: res, Start: res.Start(at),
+				Bucket: flowmetrics.Bucket{Total: 10, Good: map[string]uint64{"latency": 10, "availability": 10}, Latency: map[string]uint64{"b300": 10}}})
+		}
+		m := flowmetrics.Minute.Start(now)
+		for i := -59; i <= int(flowmetrics.MaxAhead/time.Minute); i++ {
+			add(flowmetrics.Minute, m.Add(time.Duration(i)*time.Minute))
+		}
+		for _, win := range []time.Duration{2 * time.Hour, 6 * time.Hour, 24 * time.Hour, 72 * time.Hour} {
+			for at := flowmetrics.Hour.Start(m.Add(-win + time.Minute)); at.Before(m.Add(-win + time.Minute)); at = at.Add(time.Minute) {
+				add(flowmetrics.Minute, at)
+			}
+		}
+		for i := range 73 {
+			add(flowmetrics.Hour, m.Add(-time.Duration(i)*time.Hour))
+		}
+		for i := range 30 {
+			add(flowmetrics.Day, m.AddDate(0, 0, -i))
+		}
+		for _, c := range append([]string{""}, callersInShards(s)...) {
+			for i := range ds {
+				ds[i].Caller = c
+			}
+			if err := s.Add(context.Background(), ds); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	q := flowmetrics.Query{Windows: alert.Windows(burnrate.Rules(), alert.DefaultNoDataRule()), Budget: cat.BudgetingWindow}
-	bound := len(cat.Flows) * (flowmetrics.MaxBuckets(q) + 5)
+	if flowmetrics.MaxBuckets(q) != 288 {
+		t.Fatalf("MaxBuckets = %d, want 288", flowmetrics.MaxBuckets(q))
+	}
 
-	reads := map[string]int{}
-	for _, tt := range []struct {
-		name   string
-		events []flowmetrics.Event
-	}{
-		{"sparse, 1k events", sparse(1_000)},
-		{"sparse, 100k events", sparse(100_000)},
-		{"dense, every minute of 72h", dense()},
-	} {
+	probe := opsstore.New(nil, "")
+	probe.Shards = shards
+	four := callersInShards(probe)
+	type result struct{ items, queries int }
+	check := func(name string, shards int, fill func(*opsstore.Store) error) result {
 		w := newWorld(t)
 		w.now = now
 		w.checker.Catalog = cat
-		if err := w.store.Add(context.Background(), flowmetrics.Aggregate(cat, tt.events)); err != nil {
+		calls := dynamotest.Count(w.db)
+		w.store.DB = calls
+		w.store.Shards = shards
+		if err := fill(w.store); err != nil {
 			t.Fatal(err)
 		}
 		w.db.Reset()
+		calls.Reset()
 		w.mustCheck()
-		reads[tt.name] = w.db.Items()
-		if got := reads[tt.name]; got == 0 || got > bound {
-			t.Errorf("%s: got %d items read per check, want between 1 and the bound %d", tt.name, got, bound)
+		r := result{w.db.Items(), calls.Calls("Query")}
+		if want := 7*(shards+1) + 1; r.queries != want {
+			t.Errorf("%s: %d Queries, want %d: 7 bucket ranges x %d partition keys, and the alert states", name, r.queries, want, shards+1)
+		}
+		if bound := (shards+1)*flowmetrics.MaxBuckets(q) + 5; r.items > bound {
+			t.Errorf("%s: %d items read, more than the bound %d", name, r.items, bound)
+		}
+		t.Logf("%s: %d items read in %d Queries", name, r.items, r.queries)
+		return r
+	}
+	one := check("sparse, 1k events, unsharded", 0, sparse(1_000, []string{""}))
+	for _, tt := range []struct {
+		name string
+		fill func(*opsstore.Store) error
+		want int
+	}{
+		{"sparse, 1k events of 4 callers in 4 shards", sparse(1_000, four), 4 * one.items},
+		{"sparse, 100k events of the same 4 callers", sparse(100_000, four), 4 * one.items},
+		{"dense, every minute of 72h, unsharded", dense, 65 + 73 + 3*30 + 1 + 30},
+		{"every bucket a check can read, in every shard", full, (shards + 1) * flowmetrics.MaxBuckets(q)},
+	} {
+		if got := check(tt.name, shards, tt.fill); got.items != tt.want {
+			t.Errorf("%s: %d items read per check, want %d", tt.name, got.items, tt.want)
 		}
 	}
-	if a, b := reads["sparse, 1k events"], reads["sparse, 100k events"]; a != b {
-		t.Errorf("items read per check in the same sparse buckets: got %d at 1k events and %d at 100k, want equal", a, b)
-	}
-	// Dense data fills every bucket a check can read, so it reads more than sparse data
-	// (the dense case does reach for the bound) and still no more than the bound.
-	if d, s := reads["dense, every minute of 72h"], reads["sparse, 100k events"]; d <= s {
-		t.Errorf("items read per check: got %d on dense data and %d on sparse, want dense above sparse", d, s)
-	}
-	t.Logf("items read per check: %v (bound %d)", reads, bound)
 }
