@@ -3,7 +3,9 @@ package samtemplate
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -279,4 +281,57 @@ func strs(v any) []string {
 		}
 	}
 	return out
+}
+
+// Issue 12, point 4: nothing secret reaches a function's environment (which anyone with
+// lambda:GetFunctionConfiguration reads) or samconfig.toml: secrets are read from Secrets
+// Manager at INIT, through a grant on the one ARN, and the template passes only ARNs.
+func TestNoSecretReachesTheEnvironmentOrSamconfig(t *testing.T) {
+	c := samExpanded(t)
+	secretish := regexp.MustCompile(`(?i)(secret|password|token|webhook|api_?key)`)
+	for id, fn := range c.ofType("AWS::Lambda::Function") {
+		vars, _ := path(fn.Properties, "Environment", "Variables").(map[string]any)
+		for name, v := range vars {
+			if p := refName(v); p != "" && c.Parameters[p]["NoEcho"] == true {
+				t.Errorf("%s: %s is the NoEcho parameter %s: a secret in the environment", id, name, p)
+			}
+			if secretish.MatchString(name) && !strings.HasSuffix(name, "_ARN") {
+				t.Errorf("%s: %s looks like a secret in the environment; pass the ARN of a Secrets Manager secret instead", id, name)
+			}
+		}
+	}
+	for name, p := range c.Parameters {
+		if secretish.MatchString(name) && !strings.HasSuffix(name, "Arn") {
+			t.Errorf("parameter %s looks like a secret: parameters end up in shell history and samconfig.toml; take a secret's ARN", name)
+		}
+		if p["NoEcho"] == true {
+			t.Errorf("parameter %s is NoEcho: a secret passed as a parameter; take a secret's ARN", name)
+		}
+	}
+	// The digest's one secret: read through a grant on exactly that ARN, only when set.
+	role := c.Resources["WeeklyDigestFunctionRole"]
+	found := false
+	for _, p := range anys(role.Properties["Policies"]) {
+		branches, _ := path(p, "Fn::If").([]any)
+		if len(branches) != 3 || branches[0] != "HasDigestWebhook" || refName(branches[2]) != "AWS::NoValue" {
+			continue
+		}
+		for _, st := range anys(path(branches[1], "PolicyDocument", "Statement")) {
+			if slices.Equal(strs(path(st, "Action")), []string{"secretsmanager:GetSecretValue"}) && refName(path(st, "Resource")) == "DigestWebhookSecretArn" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("WeeklyDigestFunctionRole: want secretsmanager:GetSecretValue on exactly !Ref DigestWebhookSecretArn, under HasDigestWebhook")
+	}
+	samconfig, err := os.ReadFile("../../samconfig.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`(\w+)=`).FindAllStringSubmatch(string(samconfig), -1) {
+		if secretish.MatchString(m[1]) && !strings.HasSuffix(m[1], "Arn") {
+			t.Errorf("samconfig.toml overrides %s, which looks like a secret", m[1])
+		}
+	}
 }
