@@ -68,7 +68,13 @@ func opsStore(d Deps) (*opsstore.Store, slo.Catalog, error) {
 	if err != nil {
 		return nil, slo.Catalog{}, err
 	}
-	return opsstore.New(d.DynamoDB, table), cat, nil
+	shards, err := flowBucketShards(d)
+	if err != nil {
+		return nil, slo.Catalog{}, err
+	}
+	store := opsstore.New(d.DynamoDB, table)
+	store.Shards = shards
+	return store, cat, nil
 }
 
 // FlowMetrics builds FlowMetricsFunction.
