@@ -18,6 +18,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/opsstore/opsstoretest"
@@ -67,6 +68,7 @@ func TestPageArrivesOnSubscribedQueue(t *testing.T) {
 	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	store := opsstore.New(db, table)
+	store.Shards = opsstore.DefaultShards // as deployed: the template's FlowBucketShards
 	c := &alert.Checker{
 		Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
 		Metrics: store, Store: store, Publisher: &alertsns.Publisher{SNS: snsc, TopicARN: topicARN},
@@ -75,7 +77,8 @@ func TestPageArrivesOnSubscribedQueue(t *testing.T) {
 		Log: slog.New(slog.DiscardHandler),
 	}
 	// create_task is a server flow: TasksFunction's Observer records each request, here
-	// around a handler that fails one request in five.
+	// around a handler that fails one request in five, for 50 users whose events spread
+	// over the 32 shards of each bucket.
 	served := 0
 	tasks := (&flowmetrics.Observer{Catalog: cat, Writer: store, Now: clock, Log: slog.New(slog.DiscardHandler),
 		Routes: map[string]string{"POST /tasks": "create_task"}}).Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -89,13 +92,19 @@ func TestPageArrivesOnSubscribedQueue(t *testing.T) {
 
 	// create_task fails one request in five for ten minutes: a page (and a ticket).
 	for range 10 {
-		for range 100 {
-			tasks.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/tasks", nil))
+		for i := range 100 {
+			tasks.ServeHTTP(httptest.NewRecorder(), httpapitest.NewRequest(http.MethodPost, "/tasks", nil, httpapitest.Claims(fmt.Sprintf("user-%d", i%50))))
 		}
 		if _, err := c.Run(ctx); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(time.Minute)
+	}
+
+	// The shards written hold every request, read back as one bucket.
+	pts, err := store.Buckets(ctx, "create_task", flowmetrics.Day, now, now)
+	if err != nil || len(pts) != 1 || pts[0].Total != 1000 || pts[0].Good["availability"] != 800 {
+		t.Fatalf("create_task's day bucket = %+v, %v; want 1,000 requests, 800 available", pts, err)
 	}
 
 	got := receive()

@@ -48,9 +48,18 @@ func acceptedSample(t *testing.T, rejected []any, flow string) int {
 	return n
 }
 
+// shards is the functions' FLOW_BUCKET_SHARDS here: the template's default, so that the
+// buckets are sharded as deployed.
+const shards = opsstore.DefaultShards
+
 // flowTotal sums the event totals of every bucket of flow at one resolution in the ops
-// table, read from DynamoDB Local through the store the functions use.
+// table, read from DynamoDB Local through the store the functions use (all its shards).
 func flowTotal(t *testing.T, table, flow string, res flowmetrics.Resolution) uint64 {
+	return flowTotalIn(t, table, flow, res, shards)
+}
+
+// flowTotalIn is flowTotal read by a store that counts n shards.
+func flowTotalIn(t *testing.T, table, flow string, res flowmetrics.Resolution, n int) uint64 {
 	t.Helper()
 	ctx := context.Background()
 	cfg, err := backends.DynamoConfig(ctx)
@@ -58,6 +67,7 @@ func flowTotal(t *testing.T, table, flow string, res flowmetrics.Resolution) uin
 		t.Fatal(err)
 	}
 	store := opsstore.New(dynamodb.NewFromConfig(cfg), table)
+	store.Shards = n
 	points, err := store.Buckets(ctx, flow, res, time.Time{}, time.Now().AddDate(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -78,10 +88,11 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ingest := startFunction(t, "flow-metrics", "OPS_TABLE="+table)
+	sharded := fmt.Sprintf("FLOW_BUCKET_SHARDS=%d", shards)
+	ingest := startFunction(t, "flow-metrics", "OPS_TABLE="+table, sharded)
 	check := startFunction(t, "burn-rate-check", "OPS_TABLE="+table, "ALERT_TOPIC_ARN="+sub.TopicARN,
-		"ACK_BASE_URL=https://api.example.com")
-	ops := startFunction(t, "ops", "OPS_TABLE="+table)
+		"ACK_BASE_URL=https://api.example.com", sharded)
+	ops := startFunction(t, "ops", "OPS_TABLE="+table, sharded)
 
 	// The sample as it is: four events, one of an unknown flow; the others' times are
 	// fixed in the file, so whether they count depends on today's date. Only the shape is
@@ -109,11 +120,14 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 	}
 
 	// A real outage of create_task, as TasksFunction measures it: its AppTable does not exist,
-	// so every POST /tasks fails on the server (the functions use the real clock).
-	tasks := startFunction(t, "tasks", "APP_TABLE=AppTable-e2e-missing", "OPS_TABLE="+table)
+	// so every POST /tasks fails on the server (the functions use the real clock). Each
+	// request is another user's, so the events spread over the buckets' shards.
+	tasks := startFunction(t, "tasks", "APP_TABLE=AppTable-e2e-missing", "OPS_TABLE="+table, sharded)
 	const outage = 30
-	for range outage {
-		if status, body, _ := invokeHTTP(t, tasks, loadEvent(t, "tasks-create.json")); status < 500 {
+	for i := range outage {
+		e := loadEvent(t, "tasks-create.json")
+		e.RequestContext.Authorizer.JWT.Claims["sub"] = fmt.Sprintf("e2e-user-%d", i)
+		if status, body, _ := invokeHTTP(t, tasks, e); status < 500 {
 			t.Fatalf("POST /tasks without its table: %d %v, want a 5xx", status, body)
 		}
 	}
@@ -128,6 +142,10 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 		if got, want := flowTotal(t, table, "create_task_client", res), acceptedSample(t, rejected, "create_task_client"); got != uint64(want) {
 			t.Errorf("create_task_client %v buckets: got a total of %d events, want the sample's %d", res, got, want)
 		}
+	}
+	// The built functions did shard: the unsharded key (shard 0) holds none of them.
+	if got := flowTotalIn(t, table, "create_task", flowmetrics.Day, 0); got != 0 {
+		t.Errorf("create_task in the unsharded day bucket: %d events, want 0 (every request in its caller's shard)", got)
 	}
 
 	scheduled := readEvent(t, "burn-rate-check.json")
