@@ -73,10 +73,8 @@ func taskOf(av map[string]types.AttributeValue) (tasks.Task, error) {
 // the position of the count's update, or -1 when the count does not grow.
 func (s *Store) taskWrites(owner string, prev, next *tasks.Task) (items []types.TransactWriteItem, quota int, err error) {
 	table := aws.String(s.Table)
-	id := ""
 	switch {
 	case next != nil:
-		id = next.ID
 		item, err := TaskItem(owner, *next)
 		if err != nil {
 			return nil, -1, err
@@ -88,8 +86,7 @@ func (s *Store) taskWrites(owner string, prev, next *tasks.Task) (items []types.
 		}
 		items = append(items, types.TransactWriteItem{Put: put})
 	case prev != nil:
-		id = prev.ID
-		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: taskKey(owner, id),
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: table, Key: taskKey(owner, prev.ID),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND version = :prev"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(prev.Version))}}})
 	default:
@@ -155,18 +152,6 @@ func (s *Store) writeTask(ctx context.Context, owner string, prev, next *tasks.T
 // quota; an existing id is a conflict.
 func (s *Store) CreateTask(ctx context.Context, owner string, t tasks.Task) error {
 	return s.writeTask(ctx, owner, nil, &t)
-}
-
-// putNew writes an item that must not exist yet.
-func (s *Store) putNew(ctx context.Context, item map[string]types.AttributeValue, kind, id string) error {
-	_, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.Table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	})
-	if dynamo.ConditionFailed(err) {
-		return apperr.New(apperr.Conflict, "a %s with id %q exists", kind, id)
-	}
-	return dynamo.Wrap(err)
 }
 
 // GetTask returns the owner's task id, read consistently.
