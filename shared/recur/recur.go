@@ -193,7 +193,10 @@ func (r Rule) NextDue(due string, loc *time.Location, now time.Time) (next strin
 		return "", false, fmt.Errorf("due %q is neither a date nor an RFC 3339 time", due)
 	}
 	if loc == nil {
-		loc = t.Location()
+		// The due's own offset, fixed: time.Parse would hand back the
+		// machine's zone when the offset happens to match it.
+		_, offset := t.Zone()
+		loc = time.FixedZone("", offset)
 	}
 	t = t.In(loc)
 	y, m, d := now.In(loc).Date()
