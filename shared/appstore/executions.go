@@ -66,6 +66,7 @@ type auditItem struct {
 	IdempotencyKey string `dynamodbav:"idempotency_key"`
 	LatencyMS      int64  `dynamodbav:"latency_ms"`
 	Status         int    `dynamodbav:"status"`
+	Detail         string `dynamodbav:"detail,omitempty"`
 	ExpiresAt      int64  `dynamodbav:"expires_at"`
 }
 
@@ -139,7 +140,7 @@ func (s *Store) auditPut(owner string, e execute.AuditEntry) (*types.Put, error)
 	item, err := attributevalue.MarshalMap(auditItem{PK: userPK(owner),
 		SK:   logPrefix + at.Format(logTime) + "#" + e.EntryID,
 		Kind: "audit", ExecutionID: e.ExecutionID, At: at.Format(time.RFC3339Nano), Type: e.Type, Outcome: e.Outcome,
-		IdempotencyKey: e.IdempotencyKey, LatencyMS: e.LatencyMS, Status: e.Status,
+		IdempotencyKey: e.IdempotencyKey, LatencyMS: e.LatencyMS, Status: e.Status, Detail: e.Detail,
 		ExpiresAt: at.Add(execute.AuditRetention).Unix()})
 	if err != nil {
 		return nil, err
@@ -382,7 +383,7 @@ func (s *Store) AuditLog(ctx context.Context, owner string, limit int, after str
 		}
 		at, _ := time.Parse(time.RFC3339Nano, it.At)
 		entries = append(entries, execute.AuditEntry{ExecutionID: it.ExecutionID, At: at, Type: it.Type,
-			Outcome: it.Outcome, IdempotencyKey: it.IdempotencyKey, LatencyMS: it.LatencyMS, Status: it.Status})
+			Outcome: it.Outcome, IdempotencyKey: it.IdempotencyKey, LatencyMS: it.LatencyMS, Status: it.Status, Detail: it.Detail})
 	}
 	return entries, next, nil
 }

@@ -34,13 +34,29 @@ type Engine struct {
 }
 
 // Request is the body of POST /intents/preview and /intents/execute:
-// either text (with its timezone) or a structured intent.
+// either text (with its timezone) or a structured intent. A structured
+// intent may carry a timezone too; a query needs one, and a recurring
+// completion or a shift steps dates in it.
 type Request struct {
 	Text              string         `json:"text"`
 	Timezone          string         `json:"timezone"`
 	ReferenceTime     *time.Time     `json:"reference_time"`
 	Intent            *intent.Intent `json:"intent"`
 	ConfirmationToken string         `json:"confirmation_token"`
+	// Locale picks the text's language ("en", the default, or "de") and
+	// the default date order; DateOrder ("DMY", "MDY", "YMD") overrides
+	// the latter for numeric dates such as "03/04".
+	Locale    string `json:"locale"`
+	DateOrder string `json:"date_order"`
+}
+
+// parsed is a request read into an intent.
+type parsed struct {
+	in       intent.Intent
+	warnings []string
+	entities []intent.Entity
+	// loc is the user's zone, nil when a structured intent came without one.
+	loc *time.Location
 }
 
 // Response is an execution's answer, stored and replayed verbatim.
@@ -69,13 +85,20 @@ type undoBody struct {
 // typing): no targets, and a warning saying what execute would answer.
 func (e *Engine) Preview(ctx context.Context, owner string, req Request) (intent.Preview, error) {
 	now := e.Now()
-	in, warnings, err := e.intentOf(req, now)
+	pr, err := e.intentOf(req, now)
 	if err != nil {
 		return intent.Preview{}, err
 	}
+	in, warnings := pr.in, pr.warnings
 	var targets []intent.Target
-	if !in.Creates() {
-		p, err := e.plan(ctx, owner, in, now)
+	switch {
+	case in.ReadOnly():
+		// A query's preview needs its zone, not its answer.
+		if pr.loc == nil {
+			return intent.Preview{}, apperr.Field("timezone", "required for %s, an IANA name such as Europe/Berlin", in.Type)
+		}
+	case !in.Creates():
+		p, err := e.plan(ctx, owner, in, now, pr.loc)
 		var ae *apperr.Error
 		switch {
 		case err == nil:
@@ -86,41 +109,56 @@ func (e *Engine) Preview(ctx context.Context, owner string, req Request) (intent
 			return intent.Preview{}, err
 		}
 	}
-	return intent.NewPreview(in, targets, warnings, e.UndoEnabled), nil
+	p := intent.NewPreview(in, targets, warnings, e.UndoEnabled)
+	if pr.entities != nil {
+		p.Entities = pr.entities
+	}
+	return p, nil
 }
 
 // intentOf turns a request into a valid, normalised intent.
-func (e *Engine) intentOf(req Request, now time.Time) (intent.Intent, []string, error) {
+func (e *Engine) intentOf(req Request, now time.Time) (parsed, error) {
 	hasText := strings.TrimSpace(req.Text) != ""
 	switch {
 	case req.Intent != nil && hasText:
-		return intent.Intent{}, nil, apperr.New(apperr.InvalidRequest, "body: send either text or intent, not both")
+		return parsed{}, apperr.New(apperr.InvalidRequest, "body: send either text or intent, not both")
 	case req.Intent != nil:
-		in := req.Intent.Normalize()
-		if err := in.Validate(); err != nil {
-			return intent.Intent{}, nil, intentError(err)
+		in, err := req.Intent.Checked()
+		if err != nil {
+			return parsed{}, intentError(err)
 		}
-		return in, []string{}, nil
+		pr := parsed{in: in, warnings: []string{}}
+		if strings.TrimSpace(req.Timezone) != "" {
+			if pr.loc, err = tasks.LoadLocation(req.Timezone); err != nil {
+				return parsed{}, err
+			}
+		}
+		return pr, nil
 	case hasText:
 		loc, err := tasks.LoadLocation(req.Timezone)
 		if err != nil {
-			return intent.Intent{}, nil, err
+			return parsed{}, err
+		}
+		lang, order, err := command.LocaleOf(req.Locale)
+		if err != nil {
+			return parsed{}, apperr.Field("locale", "%s", err.Error())
+		}
+		if strings.TrimSpace(req.DateOrder) != "" {
+			if order, err = command.DateOrderOf(req.DateOrder); err != nil {
+				return parsed{}, apperr.Field("date_order", "%s", err.Error())
+			}
 		}
 		ref := now
 		if req.ReferenceTime != nil {
 			ref = *req.ReferenceTime
 		}
-		in, warnings, err := command.Parse(req.Text, loc, ref)
+		r, err := command.Read(req.Text, command.Options{Loc: loc, Ref: ref, Language: lang, DateOrder: order})
 		if err != nil {
-			return intent.Intent{}, nil, apperr.Field("text", "%s", err.Error())
+			return parsed{}, apperr.Field("text", "%s", err.Error())
 		}
-		in = in.Normalize()
-		if err := in.Validate(); err != nil {
-			return intent.Intent{}, nil, intentError(err)
-		}
-		return in, warnings, nil
+		return parsed{in: r.Intent, warnings: r.Warnings, entities: r.Entities, loc: loc}, nil
 	}
-	return intent.Intent{}, nil, apperr.New(apperr.InvalidRequest, "body: text (with timezone) or intent is required")
+	return parsed{}, apperr.New(apperr.InvalidRequest, "body: text (with timezone) or intent is required")
 }
 
 func intentError(err error) error {
@@ -142,6 +180,11 @@ func fingerprint(req Request, in intent.Intent) string {
 	h.Write([]byte("text\x00" + strings.Join(strings.Fields(req.Text), " ") + "\x00" + strings.TrimSpace(req.Timezone)))
 	if req.ReferenceTime != nil {
 		h.Write([]byte("\x00" + req.ReferenceTime.UTC().Format(time.RFC3339Nano)))
+	}
+	// The locale and date order change the parse, so they are part of the
+	// request; left out when absent, so older records still match.
+	if l, o := strings.TrimSpace(req.Locale), strings.TrimSpace(req.DateOrder); l != "" || o != "" {
+		h.Write([]byte("\x00locale\x00" + strings.ToLower(l) + "\x00" + strings.ToUpper(o)))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -168,10 +211,11 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 		entry.IdempotencyKey = key[:MaxIdempotencyKey]
 		return reject("", apperr.New(apperr.InvalidRequest, "Idempotency-Key: at most %d characters", MaxIdempotencyKey))
 	}
-	in, _, err := e.intentOf(req, start)
+	pr, err := e.intentOf(req, start)
 	if err != nil {
 		return reject("", err)
 	}
+	in := pr.in
 	fp := fingerprint(req, in)
 	if !in.Creates() {
 		// Resolving a reference reads the items it acts on, and after the
@@ -185,7 +229,7 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 			return e.replay(ctx, owner, ex, fp, entry, start)
 		}
 	}
-	p, err := e.plan(ctx, owner, in, start)
+	p, err := e.plan(ctx, owner, in, start, pr.loc)
 	if err != nil {
 		if ex, ok, twinErr := e.twinCommitted(ctx, owner, key, in, err, start); twinErr != nil {
 			return Response{}, twinErr
@@ -198,8 +242,22 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 		return e.askConfirmation(ctx, owner, in, p, entry, start, "")
 	}
 
-	entry.Type, entry.Outcome = in.Type, OutcomeExecuted
+	entry.Type, entry.Outcome, entry.Detail = in.Type, OutcomeExecuted, p.detail
 	body := executedBody{ExecutionID: entry.ExecutionID, Status: "executed", Intent: in, Result: p.result}
+	if in.ReadOnly() {
+		// A query writes nothing but its audit entry: no effect, so no
+		// record to replay (asking again reads again).
+		b, err := json.Marshal(body)
+		if err != nil {
+			return Response{}, err
+		}
+		entry.Status = http.StatusOK
+		entry.LatencyMS = e.Now().Sub(start).Milliseconds()
+		if err := e.Store.AppendAudit(ctx, owner, entry); err != nil {
+			return Response{}, err
+		}
+		return Response{Status: http.StatusOK, Body: b}, nil
+	}
 	rec := Execution{ID: entry.ExecutionID, IdempotencyKey: key, Fingerprint: fp, Type: in.Type, At: start.UTC(),
 		Status: http.StatusOK, KeyExpiresAt: start.Add(IdempotencyWindow).UTC(), Created: p.created}
 	if in.Creates() {

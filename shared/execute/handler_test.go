@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -71,12 +72,35 @@ func TestPreviewRoute(t *testing.T) {
 		{`{"intent":{"type":"launch_rocket"}}`, "intent.type"},
 		{`{"intent":{"type":"create_task","priority":9,"title":"x"}}`, "intent.priority"},
 		{`{"text":"done","timezone":"UTC"}`, "text:"},
+		{`{"text":"x","timezone":"UTC","locale":"fr"}`, "locale:"},
+		{`{"text":"x","timezone":"UTC","date_order":"DDMM"}`, "date_order:"},
+		{`{"text":"x","timezone":"UTC","locale":5}`, "locale: must be a string"},
 	} {
 		rec := post(t, h, "/intents/preview", "", bad.body, "alice")
 		e, _ := decode(t, rec)["error"].(map[string]any)
 		if rec.Code != 400 || !strings.Contains(e["message"].(string), bad.msg) {
 			t.Errorf("preview %s: %d %v, want 400 naming %q", bad.body, rec.Code, e, bad.msg)
 		}
+	}
+}
+
+// A preview of German text answers in the same intent model, with the
+// parts it understood as entities (UTF-16 offsets) and warnings as a list.
+func TestPreviewRouteReadsGermanAndNamesEntities(t *testing.T) {
+	h := newHandler(t)
+	rec := post(t, h, "/intents/preview", "", `{"text":"Müll rausbringen jeden Montag um 7 Uhr","timezone":"Europe/Berlin","locale":"de","reference_time":"2026-12-01T10:00:00+01:00"}`, "alice")
+	body := decode(t, rec)
+	in, _ := body["intent"].(map[string]any)
+	ents, _ := json.Marshal(body["entities"])
+	if rec.Code != 200 || in["type"] != "create_task" || in["title"] != "Müll rausbringen" || in["due"] != "2026-12-07T07:00:00+01:00" ||
+		in["recurrence"] != "FREQ=WEEKLY;BYDAY=MO" || body["summary"] != `Create task "Müll rausbringen" due Mon 7 Dec 2026 07:00 (+01:00), repeats every Monday` ||
+		string(ents) != `[{"end":29,"kind":"recurrence","start":17,"text":"jeden Montag"},{"end":38,"kind":"time","start":30,"text":"um 7 Uhr"}]` {
+		t.Errorf("preview = %d %v entities %s", rec.Code, body, ents)
+	}
+	rec = post(t, h, "/intents/preview", "", `{"intent":{"type":"query_tasks","range":"today"},"timezone":"UTC"}`, "alice")
+	if body = decode(t, rec); rec.Code != 200 || body["summary"] != "List tasks due today" || body["risk"] != "safe" ||
+		fmt.Sprint(body["entities"]) != "[]" || fmt.Sprint(body["warnings"]) != "[]" {
+		t.Errorf("query preview = %d %v", rec.Code, body)
 	}
 }
 

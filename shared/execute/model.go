@@ -18,7 +18,10 @@ const (
 	conflictRetries    = 4
 	// MaxCandidates is how many candidates a 409 for an ambiguous
 	// reference lists; more_candidates says how many more matched.
-	MaxCandidates       = 10
+	MaxCandidates = 10
+	// MaxQueryTasks is how many tasks a query_tasks execution lists;
+	// "more" says how many more matched.
+	MaxQueryTasks       = 200
 	conflictBackoffBase = 20 * time.Millisecond
 )
 
@@ -42,6 +45,9 @@ type AuditEntry struct {
 	IdempotencyKey string    `json:"idempotency_key"`
 	LatencyMS      int64     `json:"latency_ms"`
 	Status         int       `json:"status"`
+	// Detail says what an execution did beyond its type, when that is not
+	// the obvious ("recurring: moved to its next occurrence 2026-12-08").
+	Detail string `json:"detail,omitempty"`
 }
 
 // Execution is the record of one executed intent, keyed by the caller's

@@ -87,6 +87,17 @@ func twinCases() []twinCase {
 			t.Fatal(err)
 		}
 	}
+	seedRecurring := func(t *testing.T, store *appstore.Store, owner, title string) {
+		t.Helper()
+		due, rule := "2026-11-23", "FREQ=WEEKLY;BYDAY=MO"
+		task, err := tasks.BuildTask(tasks.NewTask{Title: title, Due: &due, Recurrence: &rule}, "seed-"+owner, time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.CreateTask(context.Background(), owner, task); err != nil {
+			t.Fatal(err)
+		}
+	}
 	oneTask := func(t *testing.T, store *appstore.Store, owner string) []tasks.Task {
 		t.Helper()
 		list, err := store.ListTasks(context.Background(), owner, false)
@@ -127,6 +138,29 @@ func twinCases() []twinCase {
 			check: func(t *testing.T, store *appstore.Store, owner, _ string) {
 				if got := oneTask(t, store, owner)[0]; got.Due == nil || got.Version != 2 {
 					t.Fatalf("task = due %v version %d, want rescheduled once (version 2)", got.Due, got.Version)
+				}
+			}},
+		// rename_task and set_priority take reschedule_task's path (a patch
+		// of a task that still resolves after the winner); move_task writes
+		// its own change.
+		{name: intent.MoveTask, status: 200, seed: seedTask,
+			req: func(title string) execute.Request {
+				return in(intent.Intent{Type: intent.MoveTask, TaskRef: title, Project: "elsewhere"})
+			},
+			check: func(t *testing.T, store *appstore.Store, owner, _ string) {
+				if got := oneTask(t, store, owner)[0]; got.Project == nil || *got.Project != "elsewhere" || got.Version != 2 {
+					t.Fatalf("task = project %v version %d, want moved once (version 2)", got.Project, got.Version)
+				}
+			}},
+		// A repeating task stays open when completed, so a twin that plans
+		// after the winner still resolves it: only the record stops it.
+		{name: "complete_recurring_task", status: 200, seed: seedRecurring,
+			req: func(title string) execute.Request {
+				return in(intent.Intent{Type: intent.CompleteTask, TaskRef: title})
+			},
+			check: func(t *testing.T, store *appstore.Store, owner, _ string) {
+				if got := oneTask(t, store, owner)[0]; got.Completed || got.Version != 2 || got.Due == nil || *got.Due == "2026-11-23" {
+					t.Fatalf("task = completed %v due %v version %d, want moved on once (version 2)", got.Completed, got.Due, got.Version)
 				}
 			}},
 		{name: intent.DeleteTask, status: 200, seed: seedTask,
