@@ -66,9 +66,10 @@
 //     ("new york trip", "finish line photos") needs "add" in front or
 //     quotes. Text inside double quotes is taken literally: the escape
 //     hatch for anything read as a command or a date. Verbs that also start
-//     ordinary titles (push, postpone, set, change, rename, show, list) fall
-//     back to a new task when they change nothing, with a warning when the
-//     text looked like a change ("push code to github").
+//     ordinary titles (push, set, change, rename, show, list) fall back to
+//     a new task when they change nothing, with a warning when the text
+//     looked like a change ("push code to github"); move, postpone, snooze,
+//     defer and delay without a new date are an error instead.
 //   - In "move X to <date>" the new value is what follows the last
 //     separator ("to", "until", "by"; German "auf", "um", "nach") that is
 //     followed by one, so "move trip to rome to friday" keeps "trip to rome"

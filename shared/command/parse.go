@@ -335,7 +335,12 @@ func (p *parser) parseEnglish() (intent.Intent, error) {
 		lo := p.afterNoun(1, "task")
 		return p.retargetOrFail(lo, first, tDate|tProject|tShift, fmt.Sprintf(
 			"%q needs a task and a new date, e.g. %q (to add a task, start with \"add\")", first, first+" dentist to friday 3pm"))
-	case "postpone", "snooze", "push", "defer", "delay":
+	case "postpone", "snooze", "defer", "delay":
+		lo := p.afterNoun(1, "task")
+		return p.retargetOrFail(lo, first, tDate|tShift, fmt.Sprintf(
+			"%q needs a task and a new date, e.g. %q (to add a task, start with \"add\")", first, first+" dentist until monday"))
+	case "push":
+		// "push the release" is a title as often as a command.
 		lo := p.afterNoun(1, "task")
 		return p.retargetOrTask(lo, first, tDate|tShift, fmt.Sprintf(
 			"read as a new task: %q moves a task as in %q", first, first+" dentist to friday"))
