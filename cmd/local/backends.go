@@ -41,13 +41,24 @@ type backends struct {
 	topicARNs  map[string]string
 	dynamoDesc string
 	snsDesc    string
+	// envDefaults stand in for template variables that do not suit these
+	// backends, unless the process environment sets them.
+	envDefaults map[string]string
 }
+
+// embeddedEnv is what the in-process store changes: flow-metric buckets
+// are not sharded (FLOW_BUCKET_SHARDS=0). Shards spread writes over items
+// to stay under DynamoDB's per-item write limit, which the in-process
+// store does not have, while minidyn evaluates every Query against the
+// whole table, so 33 Queries a bucket range would make the ops page and
+// the burn-rate check crawl as local data grows.
+var embeddedEnv = map[string]string{"FLOW_BUCKET_SHARDS": "0"}
 
 // memoryBackends are the in-process DynamoDB and SNS, with the template's
 // tables and topics.
 func memoryBackends(ctx context.Context, tmpl *samtemplate.Template) (*backends, error) {
 	db := embedded.New()
-	b := &backends{db: db, admin: db, topicARNs: map[string]string{}, dynamoDesc: "in-process minidyn"}
+	b := &backends{db: db, admin: db, topicARNs: map[string]string{}, dynamoDesc: "in-process minidyn", envDefaults: embeddedEnv}
 	if err := ensureTables(ctx, tmpl, db, nil); err != nil {
 		return nil, err
 	}
@@ -92,7 +103,7 @@ func newBackends(ctx context.Context, tmpl *samtemplate.Template, getenv func(st
 		if err := ensureTables(ctx, tmpl, db, db); err != nil {
 			return nil, err
 		}
-		b.db, b.admin = db, db
+		b.db, b.admin, b.envDefaults = db, db, nil
 	}
 	if snsEndpoint != "" {
 		c := sns.NewFromConfig(cfg)

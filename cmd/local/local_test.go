@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/wiring"
 )
 
@@ -230,5 +232,38 @@ func TestDevGroupsArriveUnderTheConfiguredClaim(t *testing.T) {
 	}
 	if got := do(rn, "GET", "/ops/alerts", nil, map[string]string{"X-Dev-User": "alice", "X-Dev-Groups": "ops"}); got.status != 200 {
 		t.Errorf("GET /ops/alerts with GROUPS_CLAIM=groups and X-Dev-Groups ops: %d %s, want 200", got.status, got.body)
+	}
+}
+
+// On the in-process store the flow buckets are not sharded unless the
+// process says otherwise; on a real endpoint the template's count holds.
+func TestEmbeddedStoreDoesNotShardFlowBuckets(t *testing.T) {
+	data, err := os.ReadFile("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := samtemplate.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := memoryBackends(context.Background(), tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unset := func(string) string { return "" }
+	if got := withDefaults(unset, b.envDefaults)("FLOW_BUCKET_SHARDS"); got != "0" {
+		t.Errorf("embedded store: FLOW_BUCKET_SHARDS = %q, want 0", got)
+	}
+	set := func(name string) string {
+		if name == "FLOW_BUCKET_SHARDS" {
+			return "8"
+		}
+		return ""
+	}
+	if got := withDefaults(set, b.envDefaults)("FLOW_BUCKET_SHARDS"); got != "8" {
+		t.Errorf("with the process setting 8: %q, want 8", got)
+	}
+	if got := withDefaults(unset, nil)("FLOW_BUCKET_SHARDS"); got != "" {
+		t.Errorf("a real endpoint adds no default: %q", got)
 	}
 }

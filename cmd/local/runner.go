@@ -137,7 +137,7 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 	resolve := b.resolver(tmpl)
 	for _, id := range rn.order {
 		spec := tmpl.Functions[id]
-		env, err := functionEnv(tmpl, spec, resolve, o.getenv)
+		env, err := functionEnv(tmpl, spec, resolve, withDefaults(o.getenv, b.envDefaults))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -206,6 +206,16 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 	}
 	rn.router = router
 	return rn, nil
+}
+
+// withDefaults is getenv, with defaults for the names it leaves unset.
+func withDefaults(getenv func(string) string, defaults map[string]string) func(string) string {
+	return func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return defaults[name]
+	}
 }
 
 // functionEnv is a function's Getenv: the process environment first, then
