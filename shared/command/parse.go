@@ -565,7 +565,7 @@ func (p *parser) noTargetMessage(lo int, cmd, needMsg string) string {
 // titles ("push the release"), a new task, with a warning when the text
 // looked like a move.
 func (p *parser) retargetOrTask(lo int, cmd string, allow targets, why string) (intent.Intent, error) {
-	in, ok, err := p.retarget(lo, allow, "")
+	in, ok, err := p.retarget(lo, allow, fmt.Sprintf("%q needs a task, e.g. %q", cmd, cmd+" dentist to friday"))
 	if err != nil || ok {
 		return in, err
 	}
@@ -602,9 +602,6 @@ func (p *parser) retarget(lo int, allow targets, needMsg string) (intent.Intent,
 		ref := func() (string, error) {
 			r := p.rest(lo, k)
 			if r == "" {
-				if needMsg == "" {
-					needMsg = "the command needs a task before " + p.toks[k].raw
-				}
 				return "", &ParseError{Message: needMsg}
 			}
 			return r, nil
@@ -838,7 +835,8 @@ func (p *parser) set(cmd string, of map[string]bool) (intent.Intent, error) {
 		return intent.Intent{}, &ParseError{Message: need}
 	}
 	p.cmd(0, lo)
-	in, ok, err := p.retarget(lo, tPriority|tProject|tDate, "")
+	example := map[Language]string{English: "set buy milk to p1", German: "setze Milch kaufen auf p1"}[p.v.lang]
+	in, ok, err := p.retarget(lo, tPriority|tProject|tDate, fmt.Sprintf("%q needs a task, e.g. %q", cmd, example))
 	if err != nil || ok {
 		return in, err
 	}
@@ -846,8 +844,7 @@ func (p *parser) set(cmd string, of map[string]bool) (intent.Intent, error) {
 	p.unuse(0, lo)
 	p.marks = p.marks[:0]
 	if looked {
-		p.warn("read as a new task: %q changes a task as in %q", cmd, map[Language]string{
-			English: "set buy milk to p1", German: "setze Milch kaufen auf p1"}[p.v.lang])
+		p.warn("read as a new task: %q changes a task as in %q", cmd, example)
 	}
 	return p.task(0)
 }
