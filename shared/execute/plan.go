@@ -10,7 +10,6 @@ import (
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/intent"
-	"github.com/lucian-app/phase12/shared/recur"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
 
@@ -77,7 +76,7 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 		switch in.Type {
 		case intent.CompleteTask:
 			p.Completed = tasks.Nullable[bool]{Set: true, Value: true}
-			if next, ok := nextOccurrence(t, loc, at); ok {
+			if next, ok := tasks.NextOccurrence(t, loc, at); ok {
 				// A repeating task moves to its next occurrence instead of closing.
 				p = tasks.Patch{Due: tasks.Nullable[string]{Set: true, Value: next}}
 				detail = "recurring: moved to its next occurrence " + next
@@ -233,22 +232,6 @@ func pick(kind, ref string, n int, item func(int) (id, title string)) (int, erro
 	return 0, &apperr.Error{Code: apperr.Conflict,
 		Message: fmt.Sprintf("%d %ss match %q: name one by id", len(matches), kind, ref),
 		Extra:   map[string]any{"candidates": cands, "more_candidates": len(matches) - len(shown)}}
-}
-
-// nextOccurrence is where completing t moves it when t repeats: the
-// series' occurrence on the first day after today and after its due, in
-// loc (nil: the due's own offset). ok is false for a task that does not
-// repeat, has no due, or whose series has ended (it then closes).
-func nextOccurrence(t tasks.Task, loc *time.Location, now time.Time) (string, bool) {
-	if t.Recurrence == nil || t.Due == nil {
-		return "", false
-	}
-	r, err := recur.Parse(*t.Recurrence)
-	if err != nil {
-		return "", false // a rule that no longer parses closes as a plain task
-	}
-	next, ok, err := r.NextDue(*t.Due, loc, now)
-	return next, ok && err == nil
 }
 
 // dueLayout writes a due time with a numeric offset, as the parser does.

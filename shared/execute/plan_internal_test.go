@@ -114,12 +114,12 @@ func TestNextOccurrence(t *testing.T) {
 		{"an ended series", tasks.Task{Due: ptr("2026-12-01"), Recurrence: &ended}, ""},
 		{"a rule that does not parse", tasks.Task{Due: ptr("2026-12-01"), Recurrence: ptr("FREQ=SOMETIMES")}, ""},
 	} {
-		got, ok := nextOccurrence(c.task, berlin, now)
+		got, ok := tasks.NextOccurrence(c.task, berlin, now)
 		if !ok {
 			got = ""
 		}
 		if got != c.want {
-			t.Errorf("%s: nextOccurrence = %q, want %q", c.name, got, c.want)
+			t.Errorf("%s: NextOccurrence = %q, want %q", c.name, got, c.want)
 		}
 	}
 }

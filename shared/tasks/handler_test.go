@@ -211,3 +211,25 @@ func BenchmarkTodayLoad(b *testing.B) {
 		}
 	}
 }
+
+// PATCH completing a repeating task moves it to its next occurrence (in
+// its due's own offset) instead of closing it, as execute-intent does; a
+// plain task closes.
+func TestCompletingARepeatingTaskByPATCHMovesIt(t *testing.T) {
+	h := newHandler(t)
+	_, body := do(t, h, call{"POST", "/tasks", `{"title":"water plants","due":"2026-11-30","recurrence":"FREQ=WEEKLY;BYDAY=MO"}`, "alice"})
+	id := body["task"].(map[string]any)["id"].(string)
+	status, body := do(t, h, call{"PATCH", "/tasks/" + id, `{"completed":true}`, "alice"})
+	task, _ := body["task"].(map[string]any)
+	if status != 200 || task["completed"] != false || task["due"] != "2026-12-07" {
+		t.Errorf("completing a weekly task due Monday 30 November: %d %v, want it open and due Monday 7 December", status, body)
+	}
+	if status != 200 || task["version"] != 2.0 {
+		t.Errorf("version = %v, want 2", task["version"])
+	}
+	_, plain := do(t, h, call{"POST", "/tasks", `{"title":"once","due":"2026-11-30"}`, "alice"})
+	pid := plain["task"].(map[string]any)["id"].(string)
+	if status, body := do(t, h, call{"PATCH", "/tasks/" + pid, `{"completed":true}`, "alice"}); status != 200 || body["task"].(map[string]any)["completed"] != true {
+		t.Errorf("completing a plain task: %d %v, want it closed", status, body)
+	}
+}

@@ -212,3 +212,19 @@ func CleanDue(s string) (string, error) {
 	}
 	return "", apperr.Field("due", "must be a date YYYY-MM-DD or a time in RFC 3339 with offset, not %q", s)
 }
+
+// NextOccurrence is where completing t moves it when t repeats: the
+// series' occurrence on the first day after today and after its due, in
+// loc (nil: the due's own offset). ok is false for a task that does not
+// repeat, has no due, or whose series has ended (it then closes).
+func NextOccurrence(t Task, loc *time.Location, now time.Time) (string, bool) {
+	if t.Recurrence == nil || t.Due == nil {
+		return "", false
+	}
+	r, err := recur.Parse(*t.Recurrence)
+	if err != nil {
+		return "", false // a rule that no longer parses closes as a plain task
+	}
+	next, ok, err := r.NextDue(*t.Due, loc, now)
+	return next, ok && err == nil
+}

@@ -46,6 +46,13 @@ func (s *Service) UpdateTask(ctx context.Context, owner, id string, p Patch) (Ta
 	if err != nil {
 		return Task{}, err
 	}
+	if p.Completed.Set && p.Completed.Value && !cur.Completed {
+		// Completing a repeating task moves it to its next occurrence (in
+		// the due's own offset: PATCH carries no zone), as execute does.
+		if due, ok := NextOccurrence(cur, nil, s.Now()); ok {
+			p.Completed, p.Due = Nullable[bool]{}, Nullable[string]{Set: true, Value: due}
+		}
+	}
 	next, err := p.Apply(cur, s.Now().UTC())
 	if err != nil {
 		return Task{}, err
