@@ -9,8 +9,8 @@
 // long that took (time_to_ack_seconds, the basis of MTTA), and an optional verdict
 // (true_positive or false_positive) that makes alert noise measurable.
 //
-// The ops page is for on-call during an incident: server-rendered HTML (html/template, so
-// every value is escaped for its context), no scripts and nothing loaded from elsewhere, so
+// The ops page is for on-call during an incident: server-rendered HTML (plain Go escaping
+// every value, see render.go), no scripts and nothing loaded from elsewhere, so
 // it works without JavaScript and under a Content-Security-Policy that allows nothing but
 // itself. It shows the SLO table (target, attainment, p95, budget left, the burn rate of
 // every window), a sparkline per flow of the 1-hour burn rate over the last 24 hours against

@@ -2,7 +2,6 @@ package ops
 
 import (
 	"bytes"
-	"html/template"
 	"log/slog"
 	"mime"
 	"mime/multipart"
@@ -35,11 +34,8 @@ type ackRequest struct {
 }
 
 // Handler serves the ops routes; every one needs the ops group (401 without identity, 403
-// outside the group). The page template is parsed once, here: it is embedded and constant,
-// so a broken one is a programming error that fails every test building the handler (and
-// the function's INIT), never a request.
+// outside the group).
 func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
-	page := template.Must(pageTemplate())
 	mux := http.NewServeMux()
 	mux.Handle("GET /ops/slo", httpapi.WithGroup(httpapi.OpsGroup, func(w http.ResponseWriter, r *http.Request, _ httpapi.Identity) {
 		snap, err := s.Snapshot(r.Context())
@@ -132,11 +128,7 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 				return
 			}
 		}
-		b, err := renderPage(page, p)
-		if err != nil {
-			httpapi.WriteError(w, r, err)
-			return
-		}
+		b := renderPage(p)
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Cache-Control", "no-store")
