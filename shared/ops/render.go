@@ -328,21 +328,8 @@ func writeSLOs(w *pageWriter, s Snapshot) {
 	w.raw("\n<th>Alerts</th>\n</tr></thead>\n<tbody>\n")
 	for _, f := range s.Flows {
 		for i, o := range f.Objectives {
-			w.raw("\n<tr data-flow=\"")
-			w.text(f.Flow)
-			w.raw("\" data-objective=\"")
-			w.text(o.Objective)
-			w.raw("\"")
+			w.objectiveRow(f.Flow, o.Objective, i, len(f.Objectives))
 			if i == 0 {
-				w.raw(" class=\"first\"")
-			}
-			w.raw(">\n")
-			if i == 0 {
-				w.raw("<td rowspan=\"")
-				w.int(int64(len(f.Objectives)))
-				w.raw("\"><strong>")
-				w.text(f.Flow)
-				w.raw("</strong>")
 				if f.NoData.State == "firing" {
 					w.raw("<br><span class=\"firing\">no data</span>")
 				}
@@ -537,21 +524,9 @@ func writeDigestSection(w *pageWriter, d *digest.Record) {
 	w.raw("</p>\n<table id=\"digest-table\">\n<thead><tr><th>Flow</th><th>Objective</th><th class=\"num\">Attained</th><th class=\"num\">Target</th><th class=\"num\">p50 / p95 / p99</th><th class=\"num\">Budget left</th><th class=\"num\">Pages</th><th class=\"num\">Tickets</th><th>MTTA median / worst</th><th>False positives</th></tr></thead>\n<tbody>\n")
 	for _, f := range d.Flows {
 		for i, o := range f.Objectives {
-			w.raw("\n<tr data-flow=\"")
-			w.text(f.Flow)
-			w.raw("\" data-objective=\"")
-			w.text(o.Objective)
-			w.raw("\"")
+			w.objectiveRow(f.Flow, o.Objective, i, len(f.Objectives))
 			if i == 0 {
-				w.raw(" class=\"first\"")
-			}
-			w.raw(">\n")
-			if i == 0 {
-				w.raw("<td rowspan=\"")
-				w.int(int64(len(f.Objectives)))
-				w.raw("\"><strong>")
-				w.text(f.Flow)
-				w.raw("</strong><br><span class=\"muted\">")
+				w.raw("<br><span class=\"muted\">")
 				w.b.WriteString(strconv.FormatUint(f.Events, 10))
 				w.raw(" events")
 				if f.NoData.Tickets != 0 {
@@ -658,3 +633,25 @@ meter { width: 70px; vertical-align: middle; }
 </head>
 <body>
 `
+
+// objectiveRow opens the table row of one objective of flow; the first
+// row of a flow (i == 0) also opens the flow's cell, spanning its n
+// objectives, up to the flow's name.
+func (w *pageWriter) objectiveRow(flow, objective string, i, n int) {
+	w.raw("\n<tr data-flow=\"")
+	w.text(flow)
+	w.raw("\" data-objective=\"")
+	w.text(objective)
+	w.raw("\"")
+	if i == 0 {
+		w.raw(" class=\"first\"")
+	}
+	w.raw(">\n")
+	if i == 0 {
+		w.raw("<td rowspan=\"")
+		w.int(int64(n))
+		w.raw("\"><strong>")
+		w.text(flow)
+		w.raw("</strong>")
+	}
+}
