@@ -18,6 +18,9 @@ const (
 	yearly
 )
 
+// unitFreq is the frequency "every <unit>" means, in either language.
+var unitFreq = map[unit]freq{dayUnit: daily, weekUnit: weekly, monthUnit: monthly, yearUnit: yearly}
+
 // rule is a repeat the parser read; String writes it as the RFC 5545
 // RRULE value in the canonical form of shared/recur.
 type rule struct {
@@ -190,15 +193,9 @@ func (p *parser) matchRepeatEN(i, hi int) repeatMatch {
 	}
 	k := p.key(j, hi)
 	hour := 0
-	switch u := p.v.units[k]; {
-	case u == dayUnit:
-		r.freq = daily
-	case u == weekUnit:
-		r.freq = weekly
-	case u == monthUnit:
-		r.freq = monthly
-	case u == yearUnit:
-		r.freq = yearly
+	switch f := unitFreq[p.v.units[k]]; {
+	case f != 0:
+		r.freq = f
 	case k == "weekday" || k == "weekdays" || k == "workday" || k == "workdays":
 		r.freq, r.days = weekly, workdays
 	case k == "weekend" || k == "weekends":
@@ -381,15 +378,9 @@ func (p *parser) matchRepeatDE(i, hi int) repeatMatch {
 	}
 	uk := p.key(j, hi)
 	hour := 0
-	switch u := p.v.units[uk]; {
-	case u == dayUnit:
-		r.freq = daily
-	case u == weekUnit:
-		r.freq = weekly
-	case u == monthUnit:
-		r.freq = monthly
-	case u == yearUnit:
-		r.freq = yearly
+	switch f := unitFreq[p.v.units[uk]]; {
+	case f != 0:
+		r.freq = f
 	case uk == "werktag" || uk == "werktage" || uk == "arbeitstag" || uk == "arbeitstage":
 		r.freq, r.days = weekly, workdays
 	case uk == "wochenende":
