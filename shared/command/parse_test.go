@@ -68,6 +68,12 @@ func (c parseCase) setup(t testing.TB) (*time.Location, time.Time) {
 	if ref == "" {
 		ref = defaultRef
 	}
+	return zoneAndRef(t, tz, ref)
+}
+
+// zoneAndRef loads tz and reads ref: RFC 3339, or "2006-01-02 15:04" in tz.
+func zoneAndRef(t testing.TB, tz, ref string) (*time.Location, time.Time) {
+	t.Helper()
 	loc := mustLoad(t, tz)
 	var r time.Time
 	var err error

@@ -564,17 +564,7 @@ func (c readCase) options(t testing.TB) Options {
 	if ref == "" {
 		ref = "2026-12-01 10:00"
 	}
-	loc := mustLoad(t, tz)
-	var r time.Time
-	var err error
-	if strings.Contains(ref, "T") {
-		r, err = time.Parse(time.RFC3339, ref)
-	} else {
-		r, err = time.ParseInLocation("2006-01-02 15:04", ref, loc)
-	}
-	if err != nil {
-		t.Fatalf("bad ref %q: %v", ref, err)
-	}
+	loc, r := zoneAndRef(t, tz, ref)
 	return Options{Loc: loc, Ref: r, Language: c.lang, DateOrder: c.order}
 }
 
