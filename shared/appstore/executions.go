@@ -236,7 +236,7 @@ func (s *Store) Commit(ctx context.Context, owner string, c execute.Commit) erro
 	}
 	txEffect := len(items)
 	items = append(items, effects...)
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err = dynamo.Transact(ctx, s.DB, items, s.Sleep)
 	reasons := dynamo.Canceled(err)
 	if reasons == nil {
 		return dynamo.Wrap(err)

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lucian-app/phase12/shared/dynamo"
@@ -60,7 +59,7 @@ func (s *Store) Undo(ctx context.Context, owner string, t undo.Token, now time.T
 	case t.Kind == "goal":
 		items = append(items, s.countUpdate(owner, quotaGoals, -1, 0))
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err = dynamo.Transact(ctx, s.DB, items, s.Sleep)
 	reasons := dynamo.Canceled(err)
 	if reasons == nil {
 		return dynamo.Wrap(err)

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -28,9 +27,6 @@ type Engine struct {
 	NewID       ids.Generator
 	UndoEnabled bool
 	UndoWindow  time.Duration
-	// Sleep waits between retries of a transaction that met its twin;
-	// tests inject a no-op.
-	Sleep func(time.Duration)
 }
 
 // Request is the body of POST /intents/preview and /intents/execute:
@@ -328,39 +324,23 @@ func (e *Engine) twinCommitted(ctx context.Context, owner, key string, in intent
 	return ex, true, nil
 }
 
-// commit retries a transaction cancelled by a concurrent twin (real
-// DynamoDB cancels with TransactionConflict and the SDK never retries a
-// cancelled transaction), then settles the race by reading the record.
+// commit writes c. The store has already sent a transaction DynamoDB
+// cancelled for a passing reason again (dynamo.Transact); one still
+// cancelled most likely met a twin that holds the key, so the race is
+// settled by reading the record: the twin's answer, or 503.
 func (e *Engine) commit(ctx context.Context, owner string, c Commit) error {
-	for attempt := 0; ; attempt++ {
-		err := e.Store.Commit(ctx, owner, c)
-		if !errors.Is(err, ErrRetryable) {
-			return err
-		}
-		if attempt == conflictRetries {
-			ex, ok, readErr := e.Store.Execution(ctx, owner, c.Record.IdempotencyKey)
-			if readErr != nil {
-				return readErr
-			}
-			if ok && ex.live(c.Now) {
-				return &DuplicateError{Existing: ex}
-			}
-			return apperr.Unavailable(err)
-		}
-		backoff := conflictBackoffBase << attempt
-		e.sleep(backoff/2 + rand.N(backoff/2+1))
-		if ctx.Err() != nil {
-			return apperr.Unavailable(ctx.Err())
-		}
+	err := e.Store.Commit(ctx, owner, c)
+	if !errors.Is(err, ErrRetryable) {
+		return err
 	}
-}
-
-func (e *Engine) sleep(d time.Duration) {
-	if e.Sleep != nil {
-		e.Sleep(d)
-		return
+	ex, ok, readErr := e.Store.Execution(ctx, owner, c.Record.IdempotencyKey)
+	if readErr != nil {
+		return readErr
 	}
-	time.Sleep(d)
+	if ok && ex.live(c.Now) {
+		return &DuplicateError{Existing: ex}
+	}
+	return apperr.Unavailable(err)
 }
 
 // replay answers with the stored response, or refuses a different request

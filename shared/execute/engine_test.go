@@ -27,7 +27,7 @@ func newEngine(t testing.TB, db dynamo.API) (*execute.Engine, *clock.Manual, *ap
 	clk := clock.NewManual(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
 	store := appstore.New(db, dynamotest.AppTable)
 	return &execute.Engine{Store: store, Now: clk.Now, NewID: ids.New(clk.Now, nil), UndoEnabled: true,
-		UndoWindow: 30 * time.Second, Sleep: func(time.Duration) {}}, clk, store
+		UndoWindow: 30 * time.Second}, clk, store
 }
 
 func createTask(title string) execute.Request {

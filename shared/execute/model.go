@@ -15,14 +15,12 @@ const (
 	MaxIdempotencyKey  = 255
 	DefaultLogLimit    = 50
 	MaxLogLimit        = 200
-	conflictRetries    = 4
 	// MaxCandidates is how many candidates a 409 for an ambiguous
 	// reference lists; more_candidates says how many more matched.
 	MaxCandidates = 10
 	// MaxQueryTasks is how many tasks a query_tasks execution lists;
 	// "more" says how many more matched.
-	MaxQueryTasks       = 200
-	conflictBackoffBase = 20 * time.Millisecond
+	MaxQueryTasks = 200
 )
 
 // Audit outcomes (DESIGN §4).

@@ -14,7 +14,8 @@ type Store interface {
 	// makes it fail with *DuplicateError carrying that record; a stale
 	// effect (the item changed or vanished) with ErrEffectConflict; an
 	// unusable confirmation with ErrConfirmationInvalid; a twin in flight
-	// or throttled, with ErrRetryable.
+	// or throttled, after the
+	// retries dynamo.Transact makes, with ErrRetryable.
 	Commit(ctx context.Context, owner string, c Commit) error
 	// Execution reads the record under key, consistently.
 	Execution(ctx context.Context, owner, key string) (Execution, bool, error)

@@ -3,7 +3,6 @@ package undo
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -54,7 +53,6 @@ type Service struct {
 	Now     func() time.Time
 	NewID   func() string
 	Enabled bool
-	Sleep   func(time.Duration)
 }
 
 // Result is the body of a successful undo.
@@ -68,8 +66,6 @@ type Undone struct {
 	Type string `json:"type"`
 	ID   string `json:"id"`
 }
-
-const conflictRetries = 4
 
 // Undo takes back the creation token names, for owner.
 func (s *Service) Undo(ctx context.Context, owner, token string) (Result, error) {
@@ -85,38 +81,25 @@ func (s *Service) Undo(ctx context.Context, owner, token string) (Result, error)
 	}
 	start := s.Now()
 	res := Result{Undone: Undone{Type: t.Kind, ID: t.ItemID}}
-	for attempt := 0; ; attempt++ {
-		err := s.Store.Undo(ctx, owner, t, start, Audit{EntryID: s.NewID(), LatencyMS: s.Now().Sub(start).Milliseconds()})
-		var refused *RefusedError
-		switch {
-		case err == nil:
+	err := s.Store.Undo(ctx, owner, t, start, Audit{EntryID: s.NewID(), LatencyMS: s.Now().Sub(start).Milliseconds()})
+	var refused *RefusedError
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.As(err, &refused):
+		switch refused.Reason {
+		case AlreadyUndone:
+			res.AlreadyUndone = true
 			return res, nil
-		case errors.As(err, &refused):
-			switch refused.Reason {
-			case AlreadyUndone:
-				res.AlreadyUndone = true
-				return res, nil
-			case Expired:
-				return Result{}, apperr.New(apperr.UndoExpired, "the undo window has passed; the %s stays", t.Kind)
-			case Changed:
-				return Result{}, apperr.New(apperr.Conflict, "the %s changed since it was created; it stays", t.Kind)
-			}
-			return Result{}, apperr.New(apperr.NotFound, "token: unknown undo token")
-		case errors.Is(err, ErrRetryable) && attempt < conflictRetries:
-			backoff := 20 * time.Millisecond << attempt
-			s.sleep(backoff/2 + rand.N(backoff/2+1))
-		case errors.Is(err, ErrRetryable):
-			return Result{}, apperr.Unavailable(err)
-		default:
-			return Result{}, err
+		case Expired:
+			return Result{}, apperr.New(apperr.UndoExpired, "the undo window has passed; the %s stays", t.Kind)
+		case Changed:
+			return Result{}, apperr.New(apperr.Conflict, "the %s changed since it was created; it stays", t.Kind)
 		}
+		return Result{}, apperr.New(apperr.NotFound, "token: unknown undo token")
+	case errors.Is(err, ErrRetryable):
+		// Still cancelled after the store's retries (dynamo.Transact).
+		return Result{}, apperr.Unavailable(err)
 	}
-}
-
-func (s *Service) sleep(d time.Duration) {
-	if s.Sleep != nil {
-		s.Sleep(d)
-		return
-	}
-	time.Sleep(d)
+	return Result{}, err
 }

@@ -244,7 +244,7 @@ func TestThrottledTransactionIsRetriedThen503(t *testing.T) {
 	f, faults, wire := faultyEngine(t)
 	ctx := context.Background()
 	var slept []time.Duration
-	f.Engine.Sleep = func(d time.Duration) { slept = append(slept, d) }
+	f.Store.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
 	faults.reply("TransactWriteItems", 2, 400, transactionThrottledBody)
 	r, err := f.Engine.Execute(ctx, "alice", "throttled", createTask("Buy milk"))
 	if err != nil || r.Status != 201 {

@@ -35,10 +35,9 @@ type Fixture struct {
 func New(t testing.TB, store *appstore.Store) *Fixture {
 	clk := clock.NewManual(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
 	newID := ids.New(clk.Now, nil)
-	noSleep := func(time.Duration) {}
 	return &Fixture{Clock: clk, Store: store,
-		Engine: &execute.Engine{Store: store, Now: clk.Now, NewID: newID, UndoEnabled: true, UndoWindow: undo.DefaultWindow, Sleep: noSleep},
-		Undo:   &undo.Service{Store: store, Now: clk.Now, NewID: newID, Enabled: true, Sleep: noSleep},
+		Engine: &execute.Engine{Store: store, Now: clk.Now, NewID: newID, UndoEnabled: true, UndoWindow: undo.DefaultWindow},
+		Undo:   &undo.Service{Store: store, Now: clk.Now, NewID: newID, Enabled: true},
 		Tasks:  &tasks.Service{Repo: store, Now: clk.Now, NewID: newID}}
 }
 
