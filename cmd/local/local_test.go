@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/wiring"
 )
 
@@ -238,15 +236,7 @@ func TestDevGroupsArriveUnderTheConfiguredClaim(t *testing.T) {
 // On the in-process store the flow buckets are not sharded unless the
 // process says otherwise; on a real endpoint the template's count holds.
 func TestEmbeddedStoreDoesNotShardFlowBuckets(t *testing.T) {
-	data, err := os.ReadFile("../../template.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := samtemplate.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := memoryBackends(context.Background(), tmpl)
+	b, err := memoryBackends(context.Background(), projectTemplate(t))
 	if err != nil {
 		t.Fatal(err)
 	}
