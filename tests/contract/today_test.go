@@ -79,28 +79,7 @@ func TestTodayLoadReadsTheAnswerPlusOnePageAt100000Tasks(t *testing.T) {
 	s := appstore.New(counted, table)
 	want := tasks.Today(list, loc, now)
 	for _, limit := range []int{100, 30} {
-		var got []tasks.Task
-		page := tasks.Page{Limit: limit}
-		for pages := 0; ; pages++ {
-			if pages > 10 {
-				t.Fatalf("limit %d: no last page", limit)
-			}
-			counted.Reset()
-			out, next, err := s.TodayTasks(context.Background(), "heavy", tasks.TodayWindowAt(loc, now), page)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("limit %d page %d: %d tasks, %d items read", limit, pages, len(out), counted.N())
-			if counted.N() > len(out)+limit {
-				t.Errorf("limit %d page %d: read %d items for %d tasks, want at most %d (the answer plus one page)",
-					limit, pages, counted.N(), len(out), len(out)+limit)
-			}
-			got = append(got, out...)
-			if next == "" {
-				break
-			}
-			page.Cursor = next
-		}
+		got := appstoretest.PageToday(t, s, counted, "heavy", tasks.TodayWindowAt(loc, now), limit)
 		if len(got) != len(want) || len(got) != 80 {
 			t.Fatalf("limit %d: %d tasks, want the %d due today, overdue or undated", limit, len(got), len(want))
 		}

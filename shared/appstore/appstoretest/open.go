@@ -170,31 +170,8 @@ func runPages(t *testing.T, db dynamo.API, table, run string) {
 	}
 	want := ids(tasks.Today(all, loc, now))
 	for _, limit := range []int{1, 7, 50, 500} {
-		var got []tasks.Task
-		page := tasks.Page{Limit: limit}
-		for pages := 0; ; pages++ {
-			if pages > 200 {
-				t.Fatalf("limit %d: no end after 200 pages", limit)
-			}
-			counted.Reset()
-			list, next, err := s.TodayTasks(ctx, owner, tasks.TodayWindowAt(loc, now), page)
-			if err != nil {
-				t.Fatalf("limit %d page %d: %v", limit, pages, err)
-			}
-			if len(list) > limit || len(list) == 0 {
-				t.Fatalf("limit %d page %d: %d tasks, want 1 to %d (a next never leads to an empty page here)", limit, pages, len(list), limit)
-			}
-			if counted.N() > len(list)+limit {
-				t.Errorf("limit %d page %d: read %d items for %d tasks, want at most the tasks plus one page", limit, pages, counted.N(), len(list))
-			}
-			got = append(got, list...)
-			if next == "" {
-				break
-			}
-			page.Cursor = next
-		}
-		if ids(got) != want {
-			t.Errorf("limit %d: today_load paged\n got %s\nwant %s", limit, ids(got), want)
+		if got := ids(PageToday(t, s, counted, owner, tasks.TodayWindowAt(loc, now), limit)); got != want {
+			t.Errorf("limit %d: today_load paged\n got %s\nwant %s", limit, got, want)
 		}
 	}
 
@@ -279,5 +256,38 @@ func runQuotas(t *testing.T, db dynamo.API, table, run string) {
 	err = s.CreateGoal(ctx, owner, tasks.Goal{ID: "qg2", Title: "g", CreatedAt: at, UpdatedAt: at, Version: 1})
 	if apperr.CodeOf(err) != apperr.QuotaExceeded || !strings.Contains(err.Error(), "2 goals") {
 		t.Errorf("a 3rd goal past a quota of 2: %v, want quota_exceeded naming 2 goals", err)
+	}
+}
+
+// PageToday reads owner's whole today view page by page (limit a page)
+// through s, whose reads counted counts, and checks each page: 1 to limit
+// tasks (a next never leads to an empty page) and at most the tasks plus
+// one page of items read.
+func PageToday(t testing.TB, s *appstore.Store, counted *ItemsRead, owner string, w tasks.TodayWindow, limit int) []tasks.Task {
+	t.Helper()
+	var got []tasks.Task
+	page := tasks.Page{Limit: limit}
+	for pages := 0; ; pages++ {
+		if pages > 1000 {
+			t.Fatalf("limit %d: no last page after 1000", limit)
+		}
+		counted.Reset()
+		list, next, err := s.TodayTasks(context.Background(), owner, w, page)
+		if err != nil {
+			t.Fatalf("limit %d page %d: %v", limit, pages, err)
+		}
+		t.Logf("limit %d page %d: %d tasks, %d items read", limit, pages, len(list), counted.N())
+		if len(list) > limit || len(list) == 0 {
+			t.Fatalf("limit %d page %d: %d tasks, want 1 to %d (a next never leads to an empty page)", limit, pages, len(list), limit)
+		}
+		if counted.N() > len(list)+limit {
+			t.Errorf("limit %d page %d: read %d items for %d tasks, want at most %d (the tasks plus one page)",
+				limit, pages, counted.N(), len(list), len(list)+limit)
+		}
+		got = append(got, list...)
+		if next == "" {
+			return got
+		}
+		page.Cursor = next
 	}
 }
