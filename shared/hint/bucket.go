@@ -1,38 +1,6 @@
 package hint
 
-import (
-	"strconv"
-	"unicode/utf16"
-)
-
-// fnv32a is FNV-1a over the UTF-16 code units of s, as GrowthBook's JavaScript SDK computes
-// it (str.charCodeAt), so ids outside ASCII bucket as they do there.
-func fnv32a(s string) uint32 {
-	h := uint32(0x811c9dc5)
-	unit := func(u uint32) {
-		h ^= u
-		h *= 16777619
-	}
-	for _, r := range s {
-		if r < 0x10000 {
-			unit(uint32(r))
-			continue
-		}
-		hi, lo := utf16.EncodeRune(r)
-		unit(uint32(hi))
-		unit(uint32(lo))
-	}
-	return h
-}
-
-// Bucket is GrowthBook's hash version 2 of (seed, id): a number in [0, 1) with four
-// decimals, fnv32a(fnv32a(seed+id) as a decimal string) mod 10000 / 10000. The same user
-// always lands in the same bucket for one seed, and a ramp from 10% to 50% keeps every
-// user of the first 10% (bucket < 0.1 implies bucket < 0.5).
-func Bucket(seed, id string) float64 {
-	inner := fnv32a(seed + id)
-	return float64(fnv32a(strconv.FormatUint(uint64(inner), 10))%10000) / 10000
-}
+import "github.com/lucian-app/phase12/shared/bucketing"
 
 // Arm is a user's place in the hint experiment.
 type Arm string
@@ -75,17 +43,17 @@ func DefaultExperiment() Experiment {
 // invites never moves anyone into or out of the holdout. Ranges are half-open, [0, share),
 // as GrowthBook's bucket ranges are.
 func (e Experiment) Arm(user string) Arm {
-	if e.Holdout > 0 && Bucket(e.HoldoutSeed, user) < e.Holdout {
+	if e.Holdout > 0 && bucketing.Bucket(e.HoldoutSeed, user) < e.Holdout {
 		return ArmHoldout
 	}
-	if e.BreakRollout > 0 && Bucket(e.BreakSeed, user) < e.BreakRollout {
+	if e.BreakRollout > 0 && bucketing.Bucket(e.BreakSeed, user) < e.BreakRollout {
 		return ArmBreakInvites
 	}
 	return ArmControl
 }
 
 // shard spreads one day's counters over a few items, by user.
-func shard(user string) int { return int(fnv32a(user) % CounterShards) }
+func shard(user string) int { return int(bucketing.FNV32a(user) % CounterShards) }
 
 // CounterShards is how many items one day and cohort's counters are spread over.
 const CounterShards = 8

@@ -16,7 +16,7 @@ const (
 	// EnvHintsEnabled "false" silences every hint (reason flag_off); default true.
 	EnvHintsEnabled = "HINTS_ENABLED"
 	// EnvBreakInviteRolloutPercent is the share of users, 0 (the default: off) to 100, who
-	// get break invites, bucketed stably on their sub (hint.Bucket).
+	// get break invites, bucketed stably on their sub (bucketing.Bucket).
 	EnvBreakInviteRolloutPercent = "BREAK_INVITE_ROLLOUT_PERCENT"
 	// EnvLucianHoldoutPercent is the share of users, 0 (the default) to 100, held out of
 	// every hint, the baseline of the retention comparison.
