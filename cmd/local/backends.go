@@ -204,6 +204,10 @@ func (b *backends) resolver(tmpl *samtemplate.Template) samtemplate.Resolver {
 			return arn("sqs", id), true
 		case "AWS::SQS::Queue/QueueName":
 			return id, true
+		case "AWS::SSM::Parameter/":
+			// Named only: the runner reads no SSM; functions take their levers from
+			// LEVERS_FILE or LEVERS (shared/wiring leverSource).
+			return id, true
 		case samtemplate.TypeHTTPAPI + "/":
 			return "local", true
 		}

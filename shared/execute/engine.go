@@ -13,6 +13,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/command"
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/intent"
@@ -27,6 +28,14 @@ type Engine struct {
 	NewID       ids.Generator
 	UndoEnabled bool
 	UndoWindow  time.Duration
+	// Levers are the emergency levers; the undo lever off issues no undo tokens, as
+	// UndoEnabled false does. Nil is the defaults (undo on).
+	Levers degrade.Reader
+}
+
+// undoOn is whether a creation now gets an undo token: the configuration and the lever.
+func (e *Engine) undoOn(ctx context.Context) bool {
+	return e.UndoEnabled && degrade.Of(ctx, e.Levers).Undo
 }
 
 // Request is the body of POST /intents/preview and /intents/execute:
@@ -105,7 +114,7 @@ func (e *Engine) Preview(ctx context.Context, owner string, req Request) (intent
 			return intent.Preview{}, err
 		}
 	}
-	p := intent.NewPreview(in, targets, warnings, e.UndoEnabled)
+	p := intent.NewPreview(in, targets, warnings, e.undoOn(ctx))
 	if pr.entities != nil {
 		p.Entities = pr.entities
 	}
@@ -258,7 +267,7 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 		Status: http.StatusOK, KeyExpiresAt: start.Add(IdempotencyWindow).UTC(), Created: p.created}
 	if in.Creates() {
 		rec.Status = http.StatusCreated
-		if e.UndoEnabled {
+		if e.undoOn(ctx) {
 			rec.UndoExpiresAt = start.Add(e.UndoWindow).UTC()
 			tok := undo.Token{IdempotencyKey: key, ExecutionID: rec.ID, Kind: p.created.Kind, ItemID: p.created.ID, Ref: p.created.Ref}
 			body.Undo = &undoBody{Token: tok.String(), ExpiresAt: rec.UndoExpiresAt}

@@ -64,6 +64,8 @@ type Input struct {
 	State   State
 	Arm     Arm
 	Flag    bool
+	// NoBreakInvites is the break_invites lever off: no break invite for anyone.
+	NoBreakInvites bool
 }
 
 // Decision is the answer of POST /hints/next.
@@ -111,6 +113,13 @@ func (l Limits) Decide(in Input, cat *Catalog, newID func() string) (Decision, *
 		return no(ReasonHoldout)
 	}
 	breaksOn := in.Arm == ArmBreakInvites && set.BreakInvitesEnabled
+	if breaksOn && in.NoBreakInvites {
+		breaksOn = false
+		if set.LucianEnabled && !set.HintsEnabled {
+			// Break invites were all this user would get, and the lever took them.
+			return no(ReasonFlagOff)
+		}
+	}
 	if !set.LucianEnabled || !set.HintsEnabled && !breaksOn {
 		return no(ReasonOptedOut)
 	}

@@ -59,6 +59,10 @@ func TestGatesApplyInOrderAndTheFirstFailureNamesTheReason(t *testing.T) {
 		{"the flag is off, whatever else fails", func(in *Input) {
 			in.Flag, in.Arm, in.State.Settings.LucianEnabled, in.Context.TaskInProgress = false, ArmHoldout, false, true
 		}, ReasonFlagOff, ""},
+		{"the break_invites lever off: a tip instead of the invite", func(in *Input) { in.NoBreakInvites = true }, ReasonEligible, Tip},
+		{"the break_invites lever off when invites were all the user takes", func(in *Input) {
+			in.NoBreakInvites, in.State.Settings.HintsEnabled = true, false
+		}, ReasonFlagOff, ""},
 		{"the holdout, before any opt-out", func(in *Input) { in.Arm, in.State.Settings.LucianEnabled = ArmHoldout, false }, ReasonHoldout, ""},
 		{"Lucian off, before quiet hours", func(in *Input) {
 			in.State.Settings.LucianEnabled, in.Now = false, time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/httpapi"
 )
 
@@ -37,9 +38,12 @@ type Service struct {
 	Catalog    *Catalog
 	Limits     Limits
 	Experiment Experiment
-	Now        func() time.Time
-	NewID      func() string
-	Log        *slog.Logger
+	// Levers are the emergency levers: hints off is flag_off for everyone, break invites
+	// off offers none (tips still). Nil is the defaults (both on).
+	Levers degrade.Reader
+	Now    func() time.Time
+	NewID  func() string
+	Log    *slog.Logger
 }
 
 // NextRequest is a validated POST /hints/next.
@@ -54,6 +58,7 @@ type NextRequest struct {
 // counted by its reason (and a shown hint by its kind) and logged.
 func (s *Service) Next(ctx context.Context, user string, req NextRequest) (Decision, error) {
 	arm := s.Experiment.Arm(user)
+	lv := degrade.Of(ctx, s.Levers)
 	for attempt := 1; ; attempt++ {
 		st, err := s.Store.Load(ctx, user)
 		if err != nil {
@@ -66,7 +71,8 @@ func (s *Service) Next(ctx context.Context, user string, req NextRequest) (Decis
 				loc = l
 			}
 		}
-		d, claim := s.Limits.Decide(Input{Now: now, Loc: loc, Context: req.Context, State: st, Arm: arm, Flag: s.Experiment.Enabled},
+		d, claim := s.Limits.Decide(Input{Now: now, Loc: loc, Context: req.Context, State: st, Arm: arm,
+			Flag: s.Experiment.Enabled && lv.Hints, NoBreakInvites: !lv.BreakInvites},
 			s.Catalog, s.NewID)
 		if claim != nil {
 			err = s.Store.Claim(ctx, user, *claim)

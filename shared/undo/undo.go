@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/degrade"
 )
 
 // DefaultWindow is how long an undo token is good for (UNDO_WINDOW_SECONDS).
@@ -53,6 +54,9 @@ type Service struct {
 	Now     func() time.Time
 	NewID   func() string
 	Enabled bool
+	// Levers are the emergency levers: the undo lever off is 403 undo_disabled, as Enabled
+	// false is. Nil is the defaults (undo on).
+	Levers degrade.Reader
 }
 
 // Result is the body of a successful undo.
@@ -69,7 +73,7 @@ type Undone struct {
 
 // Undo takes back the creation token names, for owner.
 func (s *Service) Undo(ctx context.Context, owner, token string) (Result, error) {
-	if !s.Enabled {
+	if !s.Enabled || !degrade.Of(ctx, s.Levers).Undo {
 		return Result{}, apperr.New(apperr.UndoDisabled, "undo is switched off")
 	}
 	if strings.TrimSpace(token) == "" {

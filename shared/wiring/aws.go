@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/lucian-app/phase12/shared/ids"
 )
@@ -67,11 +68,13 @@ func FromEnvironment(ctx context.Context) (Deps, error) {
 		DynamoDB: dynamodb.NewFromConfig(cfg),
 		SNS:      sns.NewFromConfig(cfg),
 		Secrets:  secretsmanager.NewFromConfig(cfg),
-		HTTP:     &http.Client{Timeout: 5 * time.Second},
-		Getenv:   os.Getenv,
-		Now:      time.Now,
-		NewID:    ids.New(time.Now, rand.Reader),
-		Log:      NewLogger(os.Stdout, os.Getenv("LOG_LEVEL")),
+		// One GetParameter a warm instance a minute at most (degrade.Cached).
+		Parameters: ssm.NewFromConfig(cfg),
+		HTTP:       &http.Client{Timeout: 5 * time.Second},
+		Getenv:     os.Getenv,
+		Now:        time.Now,
+		NewID:      ids.New(time.Now, rand.Reader),
+		Log:        NewLogger(os.Stdout, os.Getenv("LOG_LEVEL")),
 	}, nil
 }
 

@@ -65,7 +65,11 @@ func HintCooldown(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	levers, err := leverReader(d)
+	if err != nil {
+		return nil, err
+	}
 	svc := &hint.Service{Store: hintstore.New(d.DynamoDB, table), Catalog: cat, Limits: hint.DefaultLimits(),
-		Experiment: exp, Now: d.Now, NewID: d.NewID, Log: d.Log}
+		Experiment: exp, Levers: levers, Now: d.Now, NewID: d.NewID, Log: d.Log}
 	return httpFunction(d, hint.Handler(svc, d.Log, d.Now)), nil
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/lucian-app/phase12/shared/apigw"
 	"github.com/lucian-app/phase12/shared/clock"
@@ -154,6 +156,8 @@ func newWorld(t *testing.T) *world {
 			return topicARN(id), true
 		case samtemplate.TypeHTTPAPI + "/":
 			return "abc123", true
+		case "AWS::SSM::Parameter/":
+			return "/tour/levers", true
 		}
 		return "", false
 	}
@@ -170,9 +174,10 @@ func newWorld(t *testing.T) *world {
 		w.used[id] = map[string]map[string]bool{}
 		w.topics[id] = map[string]bool{}
 		d := wiring.Deps{
-			DynamoDB: &recordingDB{API: w.db, mu: &w.mu, used: w.used[id]},
-			SNS:      &publishRecorder{Recorder: w.sns, mu: &w.mu, names: names, used: w.topics[id]},
-			HTTP:     http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
+			DynamoDB:   &recordingDB{API: w.db, mu: &w.mu, used: w.used[id]},
+			SNS:        &publishRecorder{Recorder: w.sns, mu: &w.mu, names: names, used: w.topics[id]},
+			Parameters: leverParameter{"/tour/levers": `{"undo":true}`},
+			HTTP:       http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
 			NewID: ids.Sequence(id[:2]), Log: wiring.NewLogger(io.Discard, ""), Function: id,
 		}
 		h, err := build(d)
@@ -402,4 +407,15 @@ func (w *world) tour() {
 		t.Fatalf("right after a dismissal: %v", again)
 	}
 	w.want(w.call("", nil, "POST /hints/next", "/hints/next", next, nil), 401)
+}
+
+// leverParameter is SSM with parameters by name.
+type leverParameter map[string]string
+
+func (p leverParameter) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	v, ok := p[aws.ToString(in.Name)]
+	if !ok {
+		return nil, &ssmtypes.ParameterNotFound{Message: aws.String("no parameter " + aws.ToString(in.Name))}
+	}
+	return &ssm.GetParameterOutput{Parameter: &ssmtypes.Parameter{Name: in.Name, Value: aws.String(v)}}, nil
 }

@@ -31,7 +31,10 @@ type Deps struct {
 	// Secrets reads configuration that must not sit in the environment (the digest's
 	// webhook URL), once, at INIT; nil where no function needs it.
 	Secrets SecretsAPI
-	HTTP    *http.Client
+	// Parameters reads the emergency levers' SSM parameter; nil in the local runner,
+	// which serves them from a file or the environment (see leverSource).
+	Parameters ParameterAPI
+	HTTP       *http.Client
 	// Getenv reads the function's configuration (its environment in
 	// Lambda; the template's variables in the local runner).
 	Getenv func(string) string
@@ -188,8 +191,12 @@ func ExecuteIntent(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	levers, err := leverReader(d)
+	if err != nil {
+		return nil, err
+	}
 	e := &execute.Engine{Store: store, Now: d.Now, NewID: d.NewID,
-		UndoEnabled: enabled, UndoWindow: window}
+		UndoEnabled: enabled, UndoWindow: window, Levers: levers}
 	h, err := observed(d, execute.Handler(e, d.Log), serverFlowsOf("POST /intents/execute"))
 	if err != nil {
 		return nil, err
@@ -207,7 +214,11 @@ func Undo(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &undo.Service{Store: store, Now: d.Now, NewID: d.NewID, Enabled: enabled}
+	levers, err := leverReader(d)
+	if err != nil {
+		return nil, err
+	}
+	s := &undo.Service{Store: store, Now: d.Now, NewID: d.NewID, Enabled: enabled, Levers: levers}
 	h, err := observed(d, undo.Handler(s, d.Log), serverFlowsOf("POST /undo"))
 	if err != nil {
 		return nil, err
