@@ -54,6 +54,15 @@ type Context struct {
 	Mood           string
 	TaskInProgress bool
 	MinutesActive  int
+	// LastTask is the task attempt the app reports as over since it last asked, if any.
+	LastTask *TaskAttempt
+}
+
+// TaskAttempt is one attempt at a task, as the app reports it once it is over: when the
+// user started it (the app's clock) and whether they left it unfinished.
+type TaskAttempt struct {
+	StartedAt time.Time
+	Abandoned bool
 }
 
 // Input is everything one decision reads.
@@ -74,6 +83,35 @@ type Decision struct {
 	Reason Reason
 	Hint   *Hint
 	Cohort Arm
+	// Caps are the limits the decision applied when the cohort's caps are tightened by
+	// the guardrail, else nil.
+	Caps *Caps
+}
+
+// Caps are a cohort's tightened limits, as POST /hints/next answers them.
+type Caps struct {
+	Tightened             bool   `json:"tightened"`
+	TipsPerDay            int    `json:"tips_per_day"`
+	BreakInvitesPerDay    int    `json:"break_invites_per_day"`
+	TipGapMinutes         int    `json:"tip_gap_minutes"`
+	BreakInviteGapMinutes int    `json:"break_invite_gap_minutes"`
+	Why                   string `json:"why"`
+}
+
+// Tightened are l's limits for a cohort whose guardrail tripped: half the daily caps
+// (at least one each) and twice the minimum gaps.
+func (l Limits) Tightened() Limits {
+	l.TipsPerDay = max(l.TipsPerDay/2, 1)
+	l.BreaksPerDay = max(l.BreaksPerDay/2, 1)
+	l.TipGap *= 2
+	l.BreakGap *= 2
+	return l
+}
+
+// CapsOf are l as tightened caps, with why.
+func (l Limits) CapsOf(why string) *Caps {
+	return &Caps{Tightened: true, TipsPerDay: l.TipsPerDay, BreakInvitesPerDay: l.BreaksPerDay,
+		TipGapMinutes: int(l.TipGap / time.Minute), BreakInviteGapMinutes: int(l.BreakGap / time.Minute), Why: why}
 }
 
 // candidate is a kind still in the running, with how far it got through the gates.

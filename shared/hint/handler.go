@@ -42,10 +42,42 @@ type nextBody struct {
 }
 
 type contextBody struct {
-	Screen         *string `json:"screen"`
-	Mood           *string `json:"mood"`
-	TaskInProgress *bool   `json:"task_in_progress"`
-	MinutesActive  *int    `json:"minutes_active"`
+	Screen         *string   `json:"screen"`
+	Mood           *string   `json:"mood"`
+	TaskInProgress *bool     `json:"task_in_progress"`
+	MinutesActive  *int      `json:"minutes_active"`
+	LastTask       *lastTask `json:"last_task"`
+}
+
+type lastTask struct {
+	StartedAt *string `json:"started_at"`
+	Outcome   *string `json:"outcome"`
+}
+
+// MaxAttemptAge bounds how long before client_time a reported task attempt may have
+// started: older reports are an app bug, not a measurement.
+const MaxAttemptAge = 24 * time.Hour
+
+// taskAttempt validates context.last_task against the request's client_time.
+func taskAttempt(b *lastTask, clientTime time.Time) (*TaskAttempt, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if b.StartedAt == nil {
+		return nil, apperr.Field("context.last_task.started_at", "required, an RFC 3339 time")
+	}
+	at, err := time.Parse(time.RFC3339, *b.StartedAt)
+	if err != nil {
+		return nil, apperr.Field("context.last_task.started_at", "not an RFC 3339 time: %q", *b.StartedAt)
+	}
+	if at.After(clientTime) || clientTime.Sub(at) > MaxAttemptAge {
+		return nil, apperr.Field("context.last_task.started_at", "must be within the 24 hours before client_time")
+	}
+	if b.Outcome == nil || *b.Outcome != "completed" && *b.Outcome != "abandoned" {
+		return nil, apperr.Field("context.last_task.outcome", "required, completed or abandoned")
+	}
+	// Milliseconds, as the store keeps it: a report repeated with more digits is the same.
+	return &TaskAttempt{StartedAt: at.Truncate(time.Millisecond), Abandoned: *b.Outcome == "abandoned"}, nil
 }
 
 // nextRequest validates a POST /hints/next body, naming the first bad field.
@@ -70,6 +102,10 @@ func nextRequest(b nextBody) (NextRequest, error) {
 	if err != nil {
 		return req, apperr.Field("client_time", "not an RFC 3339 time: %q", *b.ClientTime)
 	}
+	attempt, err := taskAttempt(c.LastTask, at)
+	if err != nil {
+		return req, err
+	}
 	tz := ""
 	if b.Timezone != nil {
 		tz = *b.Timezone
@@ -79,7 +115,7 @@ func nextRequest(b nextBody) (NextRequest, error) {
 		return req, err
 	}
 	req = NextRequest{ClientTime: at, Device: loc,
-		Context: Context{Screen: *c.Screen, TaskInProgress: *c.TaskInProgress, MinutesActive: *c.MinutesActive}}
+		Context: Context{Screen: *c.Screen, TaskInProgress: *c.TaskInProgress, MinutesActive: *c.MinutesActive, LastTask: attempt}}
 	if c.Mood != nil {
 		req.Context.Mood = strings.ToLower(*c.Mood)
 	}
@@ -220,6 +256,8 @@ type NextJSON struct {
 	Show   bool   `json:"show"`
 	Hint   *Hint  `json:"hint,omitempty"`
 	Reason Reason `json:"reason"`
+	// Caps are present only while the user's cohort has tightened caps.
+	Caps *Caps `json:"caps,omitempty"`
 }
 
 // Handler serves HintCooldownFunction's routes.
@@ -241,7 +279,7 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			httpapi.WriteError(w, r, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, NextJSON{Show: d.Show, Hint: d.Hint, Reason: d.Reason})
+		httpapi.WriteJSON(w, http.StatusOK, NextJSON{Show: d.Show, Hint: d.Hint, Reason: d.Reason, Caps: d.Caps})
 	}))
 	mux.Handle("POST /hints/{id}/events", httpapi.WithUser(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		var b eventBody

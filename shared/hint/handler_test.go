@@ -234,8 +234,8 @@ func TestEveryDecisionAndEventIsCountedByDayAndCohort(t *testing.T) {
 	call(f, alice, "POST", "/hints/"+first.Hint.ID+"/events", fmt.Sprintf(`{"event_id":"x","event":"break_started","at":%q}`, f.Clock.Now().Format(time.RFC3339)))
 	got := m.Counters("2026-11-30", string(hint.ArmBreakInvites))
 	want := map[string]int64{"decision_eligible": 1, "shown_break_invite": 1, "users_shown": 1, "decision_min_gap": 1,
-		"decision_task_in_progress": 1, "event_break_started": 1}
+		"decision_task_in_progress": 1, "event_break_started": 1, "retention_new": 1}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("counters %v, want %v (a duplicate event is not counted again)", got, want)
+		t.Errorf("counters %v, want %v (a duplicate event is not counted again, the first request of the day once)", got, want)
 	}
 }

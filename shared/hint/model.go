@@ -168,6 +168,14 @@ type State struct {
 	Ring [Slots]*Shown
 
 	Settings Settings
+	// SeenDay is the last UTC day the user asked for a hint (D7 retention); FirstDay the
+	// first, with their arm and Lucian setting then.
+	SeenDay  string
+	FirstDay string
+	FirstArm Arm
+	FirstOn  bool
+	// TaskAt is the start (the app's clock) of the last task attempt counted.
+	TaskAt time.Time
 	// SettingsRev counts settings writes (0: never saved, Settings are the defaults).
 	// A show is conditioned on it, so an opt-out wins over a decision in flight.
 	SettingsRev int64
@@ -255,6 +263,15 @@ type Count struct {
 	Names  []string
 }
 
+// Seen marks the user's activity on a UTC day, with their first day, arm and Lucian
+// setting, kept only if none are kept yet.
+type Seen struct {
+	Day      string
+	FirstDay string
+	FirstArm Arm
+	FirstOn  bool
+}
+
 // Errors a Store answers.
 var (
 	// ErrClaimLost: the claim's conditions failed; another request took the slot, or
@@ -262,6 +279,8 @@ var (
 	ErrClaimLost = errors.New("hint: the slot was claimed by another request or the state changed")
 	// ErrDuplicate: the hint already has this event.
 	ErrDuplicate = errors.New("hint: event already recorded")
+	// ErrSeen: the user's activity on the day is marked already.
+	ErrSeen = errors.New("hint: the day is marked already")
 	// ErrNoHint: the hint is not (or no longer) in the user's ring.
 	ErrNoHint = errors.New("hint: no such hint")
 )

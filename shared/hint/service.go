@@ -3,11 +3,13 @@ package hint
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/degrade"
+	"github.com/lucian-app/phase12/shared/hintguard"
 	"github.com/lucian-app/phase12/shared/httpapi"
 )
 
@@ -25,6 +27,17 @@ type Store interface {
 	SaveSettings(ctx context.Context, user string, s Settings) error
 	// Count adds one to each named counter.
 	Count(ctx context.Context, c Count) error
+	// Seen marks the user's activity on s.Day, and keeps s's first day, arm and setting
+	// unless kept already, in one conditional write: ErrSeen when the day is marked.
+	Seen(ctx context.Context, user string, s Seen) error
+	// Attempt keeps startedAt as the last task attempt counted, in one conditional write:
+	// ErrDuplicate unless it is later than the last one kept.
+	Attempt(ctx context.Context, user string, startedAt time.Time) error
+}
+
+// Guard answers a cohort's guardrail verdict for now's UTC day (hintguard.Keeper).
+type Guard interface {
+	Verdict(ctx context.Context, cohort string, now time.Time) (hintguard.Verdict, error)
 }
 
 // ClaimAttempts bounds the read-decide-claim rounds of one request. A request that loses
@@ -41,9 +54,12 @@ type Service struct {
 	// Levers are the emergency levers: hints off is flag_off for everyone, break invites
 	// off offers none (tips still). Nil is the defaults (both on).
 	Levers degrade.Reader
-	Now    func() time.Time
-	NewID  func() string
-	Log    *slog.Logger
+	// Guard, when set, tightens a cohort's caps (Limits.Tightened) on the days its
+	// guardrail says so.
+	Guard Guard
+	Now   func() time.Time
+	NewID func() string
+	Log   *slog.Logger
 }
 
 // NextRequest is a validated POST /hints/next.
@@ -55,10 +71,12 @@ type NextRequest struct {
 }
 
 // Next decides whether Lucian may speak now and, if so, takes the slot. Every decision is
-// counted by its reason (and a shown hint by its kind) and logged.
+// counted by its reason (and a shown hint by its kind) and logged; so are the user's first
+// request of the UTC day (D7 retention) and the task attempt the app reports.
 func (s *Service) Next(ctx context.Context, user string, req NextRequest) (Decision, error) {
 	arm := s.Experiment.Arm(user)
 	lv := degrade.Of(ctx, s.Levers)
+	limits, caps := s.limits(ctx, arm, s.Now())
 	for attempt := 1; ; attempt++ {
 		st, err := s.Store.Load(ctx, user)
 		if err != nil {
@@ -71,7 +89,7 @@ func (s *Service) Next(ctx context.Context, user string, req NextRequest) (Decis
 				loc = l
 			}
 		}
-		d, claim := s.Limits.Decide(Input{Now: now, Loc: loc, Context: req.Context, State: st, Arm: arm,
+		d, claim := limits.Decide(Input{Now: now, Loc: loc, Context: req.Context, State: st, Arm: arm,
 			Flag: s.Experiment.Enabled && lv.Hints, NoBreakInvites: !lv.BreakInvites},
 			s.Catalog, s.NewID)
 		if claim != nil {
@@ -86,19 +104,104 @@ func (s *Service) Next(ctx context.Context, user string, req NextRequest) (Decis
 				return Decision{}, err
 			}
 		}
+		read := st
+		if claim != nil {
+			st = claim.Apply(st)
+		}
+		d.Caps = caps
 		names := []string{"decision_" + string(d.Reason)}
 		if d.Show {
 			names = append(names, "shown_"+string(d.Hint.Kind))
 			if claim.NewDay {
 				// The user's first hint of their day: the users who saw a hint.
-				names = append(names, "users_shown")
+				names = append(names, hintguard.UsersShown)
 			}
 		}
-		s.count(ctx, user, arm, now, names)
+		names = append(names, s.attempt(ctx, user, st, req, now)...)
+		today, mark, first := s.seen(ctx, user, arm, read, now)
+		s.count(ctx, user, arm, now, names, today)
+		if len(first) > 0 {
+			s.countOn(ctx, user, mark.FirstArm, mark.FirstDay, first)
+		}
 		s.logger(ctx).Info("hint decision", "user", user, "show", d.Show, "reason", d.Reason, "cohort", arm, "attempt", attempt,
-			"screen", req.Context.Screen, "client_skew_ms", req.ClientTime.Sub(now).Milliseconds())
+			"tightened", caps != nil, "screen", req.Context.Screen, "client_skew_ms", req.ClientTime.Sub(now).Milliseconds())
 		return d, nil
 	}
+}
+
+// limits are the cohort's limits today: tightened, with the caps to answer, when its
+// guardrail says so. A guard that cannot be read leaves the caps as they are (logged).
+func (s *Service) limits(ctx context.Context, arm Arm, now time.Time) (Limits, *Caps) {
+	if s.Guard == nil {
+		return s.Limits, nil
+	}
+	v, err := s.Guard.Verdict(ctx, string(arm), now)
+	if err != nil {
+		s.logger(ctx).Warn("hint guardrail not read; caps not tightened", "cohort", arm, "err", err)
+	}
+	if !v.Tightened {
+		return s.Limits, nil
+	}
+	l := s.Limits.Tightened()
+	return l, l.CapsOf(fmt.Sprintf("caps tightened for cohort %s: %s over %s to %s", arm, v.Why, v.From, v.To))
+}
+
+// attempt counts the task attempt the request reports, once (the latest start wins): as
+// during a hint when one was shown from its start (moved to the server's clock by the
+// request's skew) to hintguard.AttemptWindow after it, among the user's last hints.
+func (s *Service) attempt(ctx context.Context, user string, st State, req NextRequest, now time.Time) []string {
+	a := req.Context.LastTask
+	if a == nil || !a.StartedAt.After(st.TaskAt) {
+		return nil
+	}
+	if err := s.Store.Attempt(ctx, user, a.StartedAt); err != nil {
+		if !errors.Is(err, ErrDuplicate) {
+			s.logger(ctx).Warn("task attempt not counted", "err", err)
+		}
+		return nil
+	}
+	start := a.StartedAt.Add(now.Sub(req.ClientTime))
+	hinted := false
+	for _, h := range st.Ring {
+		if h != nil && !h.ShownAt.Before(start) && !h.ShownAt.After(start.Add(hintguard.AttemptWindow)) {
+			hinted = true
+		}
+	}
+	switch {
+	case hinted && a.Abandoned:
+		return []string{hintguard.AttemptsHinted, hintguard.AbandonedHinted}
+	case hinted:
+		return []string{hintguard.AttemptsHinted}
+	case a.Abandoned:
+		return []string{hintguard.AttemptsPlain, hintguard.AbandonedPlain}
+	}
+	return []string{hintguard.AttemptsPlain}
+}
+
+// seen marks the user's first request of the UTC day, once: the retention counters it
+// adds to today, and those it adds to the user's first day (a D7 return) under the arm
+// the user had then.
+func (s *Service) seen(ctx context.Context, user string, arm Arm, st State, now time.Time) (today []string, mark Seen, first []string) {
+	day := now.UTC().Format(time.DateOnly)
+	if st.SeenDay >= day {
+		return nil, mark, nil
+	}
+	mark = Seen{Day: day, FirstDay: st.FirstDay, FirstArm: st.FirstArm, FirstOn: st.FirstOn}
+	// New on the first request since the day was kept, whatever state the user had before
+	// (settings saved first, or hints from before retention was kept: in the week after
+	// it was deployed, every arm alike, as bucketing is random).
+	isNew := st.FirstDay == ""
+	if isNew {
+		mark.FirstDay, mark.FirstArm, mark.FirstOn = day, arm, st.Settings.LucianEnabled
+	}
+	if err := s.Store.Seen(ctx, user, mark); err != nil {
+		if !errors.Is(err, ErrSeen) {
+			s.logger(ctx).Warn("hint activity not marked", "err", err)
+		}
+		return nil, mark, nil
+	}
+	today, first = hintguard.RetentionNames(day, mark.FirstDay, isNew, mark.FirstOn)
+	return today, mark, first
 }
 
 // EventRequest is a validated POST /hints/{id}/events.
@@ -170,9 +273,18 @@ func (s *Service) PutSettings(ctx context.Context, user string, set Settings) (S
 	return set, nil
 }
 
-// count keeps the counters; a failure is logged, not answered: the decision stands.
-func (s *Service) count(ctx context.Context, user string, arm Arm, now time.Time, names []string) {
-	c := Count{Day: now.UTC().Format(time.DateOnly), Cohort: string(arm), Shard: shard(user), Names: names}
+// count keeps the counters of now's UTC day: names, and more; a failure is logged, not
+// answered: the decision stands.
+func (s *Service) count(ctx context.Context, user string, arm Arm, now time.Time, names []string, more ...[]string) {
+	for _, m := range more {
+		names = append(names, m...)
+	}
+	s.countOn(ctx, user, arm, now.UTC().Format(time.DateOnly), names)
+}
+
+// countOn keeps the counters of a UTC day.
+func (s *Service) countOn(ctx context.Context, user string, arm Arm, day string, names []string) {
+	c := Count{Day: day, Cohort: string(arm), Shard: shard(user), Names: names}
 	if err := s.Store.Count(ctx, c); err != nil {
 		s.logger(ctx).Warn("hint counters not kept", "names", names, "err", err)
 	}

@@ -51,6 +51,11 @@ const (
 	aQuietStart  = "quiet_start"
 	aQuietEnd    = "quiet_end"
 	aTimezone    = "tz"
+	aSeenDay     = "seen_day"
+	aFirstDay    = "first_day"
+	aFirstArm    = "first_arm"
+	aFirstOn     = "first_on"
+	aTaskAt      = "task_at"
 	// noQuiet in quiet_start and quiet_end is "no quiet hours".
 	noQuiet = -1
 )
@@ -114,6 +119,9 @@ func stateOf(item map[string]types.AttributeValue) hint.State {
 		Copies:      map[string]hint.CopyUse{},
 		SettingsRev: getNum(item, aSettingsRev),
 		Settings:    hint.DefaultSettings(),
+		SeenDay:     getStr(item, aSeenDay), FirstDay: getStr(item, aFirstDay),
+		FirstArm: hint.Arm(getStr(item, aFirstArm)), FirstOn: getBool(item, aFirstOn),
+		TaskAt: getTime(item, aTaskAt),
 	}
 	for name := range item {
 		if id, ok := strings.CutPrefix(name, copyCount); ok {
@@ -319,6 +327,45 @@ func (s *Store) SaveSettings(ctx context.Context, user string, set hint.Settings
 	return dynamo.Wrap(err)
 }
 
+// Seen marks the day, keeping the first day, arm and setting unless kept already, on
+// condition that no later or equal day is marked.
+func (s *Store) Seen(ctx context.Context, user string, m hint.Seen) error {
+	e := newExpr()
+	seen, first, arm, on := e.name(aSeenDay), e.name(aFirstDay), e.name(aFirstArm), e.name(aFirstOn)
+	day := e.value(str(m.Day))
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.Table), Key: stateKey(user),
+		UpdateExpression: aws.String(fmt.Sprintf("SET %s = %s, %s = if_not_exists(%s, %s), %s = if_not_exists(%s, %s), %s = if_not_exists(%s, %s)",
+			seen, day, first, first, e.value(str(m.FirstDay)), arm, arm, e.value(str(string(m.FirstArm))),
+			on, on, e.value(&types.AttributeValueMemberBOOL{Value: m.FirstOn}))),
+		ConditionExpression:       aws.String(fmt.Sprintf("attribute_not_exists(%s) OR %s < %s", seen, seen, day)),
+		ExpressionAttributeNames:  e.names,
+		ExpressionAttributeValues: e.values,
+	})
+	if dynamo.ConditionFailed(err) {
+		return hint.ErrSeen
+	}
+	return dynamo.Wrap(err)
+}
+
+// Attempt keeps the start of the last task attempt counted, on condition that it is later
+// than the one kept.
+func (s *Store) Attempt(ctx context.Context, user string, startedAt time.Time) error {
+	e := newExpr()
+	at, v := e.name(aTaskAt), e.value(millis(startedAt))
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.Table), Key: stateKey(user),
+		UpdateExpression:          aws.String(fmt.Sprintf("SET %s = %s", at, v)),
+		ConditionExpression:       aws.String(fmt.Sprintf("attribute_not_exists(%s) OR %s < %s", at, at, v)),
+		ExpressionAttributeNames:  e.names,
+		ExpressionAttributeValues: e.values,
+	})
+	if dynamo.ConditionFailed(err) {
+		return hint.ErrDuplicate
+	}
+	return dynamo.Wrap(err)
+}
+
 // Count adds one to each named counter of the day, cohort and shard.
 func (s *Store) Count(ctx context.Context, c hint.Count) error {
 	if len(c.Names) == 0 {
@@ -345,24 +392,12 @@ func (s *Store) Count(ctx context.Context, c hint.Count) error {
 }
 
 // Counters reads the day's counters of every cohort, summed over the shards (a Query of
-// one partition: CounterShards items per cohort at most).
+// one partition: CounterShards items per cohort at most, and the day's verdicts).
 func (s *Store) Counters(ctx context.Context, day string) (map[string]map[string]int64, error) {
+	d, err := s.Day(ctx, day)
 	out := map[string]map[string]int64{}
-	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": dynamo.PartitionKey},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("STATS#" + day)}}
-	err := dynamo.QueryAll(ctx, s.DB, in, func(item map[string]types.AttributeValue) error {
-		cohort, _, _ := strings.Cut(getStr(item, dynamo.SortKey), "#")
-		if out[cohort] == nil {
-			out[cohort] = map[string]int64{}
-		}
-		for name, v := range item {
-			if _, ok := v.(*types.AttributeValueMemberN); ok && name != dynamo.TTLAttribute {
-				out[cohort][name] += getNum(item, name)
-			}
-		}
-		return nil
-	})
+	for cohort, c := range d.Counters {
+		out[cohort] = c
+	}
 	return out, err
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lucian-app/phase12/shared/hint"
+	"github.com/lucian-app/phase12/shared/hintguard"
 	"github.com/lucian-app/phase12/shared/hintstore"
 )
 
@@ -51,7 +52,8 @@ func experiment(d Deps) (hint.Experiment, error) {
 }
 
 // HintCooldown builds HintCooldownFunction: POST /hints/next, POST /hints/{id}/events and
-// GET and PUT /companion/settings over HintTable. A broken copy catalogue fails INIT.
+// GET and PUT /companion/settings over HintTable, with the guardrail that tightens a
+// cohort's caps. A broken copy catalogue fails INIT.
 func HintCooldown(d Deps) (any, error) {
 	table, err := required(d, EnvHintTable)
 	if err != nil {
@@ -69,7 +71,10 @@ func HintCooldown(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &hint.Service{Store: hintstore.New(d.DynamoDB, table), Catalog: cat, Limits: hint.DefaultLimits(),
-		Experiment: exp, Levers: levers, Now: d.Now, NewID: d.NewID, Log: d.Log}
+	store := hintstore.New(d.DynamoDB, table)
+	svc := &hint.Service{Store: store, Catalog: cat, Limits: hint.DefaultLimits(),
+		Experiment: exp, Levers: levers, Now: d.Now, NewID: d.NewID, Log: d.Log,
+		// The guardrail: a cohort's caps tighten on the days its last week says so.
+		Guard: &hintguard.Keeper{Source: store, Rule: hintguard.DefaultRule()}}
 	return httpFunction(d, hint.Handler(svc, d.Log, d.Now)), nil
 }

@@ -3,26 +3,33 @@ package hintstoretest
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lucian-app/phase12/shared/hint"
+	"github.com/lucian-app/phase12/shared/hintguard"
 )
 
 // Memory is an in-memory hint.Store with the conditions of hintstore.Store's writes, for
 // simulations too large for an emulator. The suite proves hintstore.Store leaves what
 // Claim.Apply says; Memory keeps exactly that.
 type Memory struct {
-	mu     sync.Mutex
-	states map[string]hint.State
-	counts map[string]map[string]int64
+	mu       sync.Mutex
+	states   map[string]hint.State
+	counts   map[string]map[string]int64
+	verdicts map[string][]hintguard.Verdict
 }
 
-var _ hint.Store = (*Memory)(nil)
+var (
+	_ hint.Store       = (*Memory)(nil)
+	_ hintguard.Source = (*Memory)(nil)
+)
 
 // NewMemory returns an empty store.
 func NewMemory() *Memory {
-	return &Memory{states: map[string]hint.State{}, counts: map[string]map[string]int64{}}
+	return &Memory{states: map[string]hint.State{}, counts: map[string]map[string]int64{}, verdicts: map[string][]hintguard.Verdict{}}
 }
 
 func (m *Memory) load(user string) hint.State {
@@ -106,6 +113,35 @@ func (m *Memory) SaveSettings(_ context.Context, user string, s hint.Settings) e
 	return nil
 }
 
+// Seen marks the day once, keeping the first day, arm and setting unless kept.
+func (m *Memory) Seen(_ context.Context, user string, s hint.Seen) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := m.load(user)
+	if st.SeenDay != "" && st.SeenDay >= s.Day {
+		return hint.ErrSeen
+	}
+	st.SeenDay = s.Day
+	if st.FirstDay == "" {
+		st.FirstDay, st.FirstArm, st.FirstOn = s.FirstDay, s.FirstArm, s.FirstOn
+	}
+	m.states[user] = st
+	return nil
+}
+
+// Attempt keeps the later start of a task attempt.
+func (m *Memory) Attempt(_ context.Context, user string, startedAt time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := m.load(user)
+	if !st.TaskAt.IsZero() && !st.TaskAt.Before(startedAt) {
+		return hint.ErrDuplicate
+	}
+	st.TaskAt = startedAt.UTC().Truncate(time.Millisecond)
+	m.states[user] = st
+	return nil
+}
+
 // Count adds the names to the day and cohort's counters.
 func (m *Memory) Count(_ context.Context, c hint.Count) error {
 	m.mu.Lock()
@@ -129,6 +165,52 @@ func (m *Memory) Counters(day, cohort string) map[string]int64 {
 		out[k] = v
 	}
 	return out
+}
+
+// Totals sums every counter over every day and cohort.
+func (m *Memory) Totals() map[string]int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]int64{}
+	for _, v := range m.counts {
+		for n, x := range v {
+			out[n] += x
+		}
+	}
+	return out
+}
+
+// Day returns the day's counters of every cohort and its verdicts.
+func (m *Memory) Day(_ context.Context, day string) (hintguard.Day, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := hintguard.Day{Counters: map[string]hintguard.Counters{}, Verdicts: m.verdicts[day]}
+	for k, v := range m.counts {
+		d, cohort, _ := strings.Cut(k, " ")
+		if d != day {
+			continue
+		}
+		c := hintguard.Counters{}
+		for n, x := range v {
+			c[n] = x
+		}
+		out.Counters[cohort] = c
+	}
+	return out, nil
+}
+
+// SaveVerdicts keeps the day's verdicts once.
+func (m *Memory) SaveVerdicts(_ context.Context, day string, vs []hintguard.Verdict) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.verdicts[day] != nil {
+		return hintguard.ErrDecided
+	}
+	if vs == nil {
+		vs = []hintguard.Verdict{}
+	}
+	m.verdicts[day] = vs
+	return nil
 }
 
 // Lost counts the claims a store refused, to show that twins really raced. Hold makes

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/hint"
+	"github.com/lucian-app/phase12/shared/hintguard"
 	"github.com/lucian-app/phase12/shared/ids"
 )
 
@@ -26,6 +27,16 @@ type Sim struct {
 	Step   time.Duration
 	Active float64
 	Seed   uint64
+	// Tighten, when set, is the guardrail's verdict: whether a cohort's caps are tightened
+	// on a UTC day. The run then checks tightened hints against the tightened limits.
+	Tighten func(cohort, day string) bool
+}
+
+// simGuard answers the Sim's Tighten as the guardrail's verdicts.
+type simGuard struct{ tighten func(cohort, day string) bool }
+
+func (g simGuard) Verdict(_ context.Context, cohort string, now time.Time) (hintguard.Verdict, error) {
+	return hintguard.Verdict{Cohort: cohort, Tightened: g.tighten(cohort, now.UTC().Format(time.DateOnly)), Why: "simulated"}, nil
 }
 
 // Zones the simulation draws from: DST in both hemispheres, a 30-minute DST shift (Lord
@@ -40,6 +51,12 @@ type SimResult struct {
 	// CapDays counts user-days that reached a daily cap, so a run that never tests a
 	// cap shows as one.
 	CapDays int
+	// Tightened counts decisions under tightened caps, TightenedShown the hints among them.
+	Tightened, TightenedShown int
+	// Attempts counts the task attempts the run reported (each once, whatever the twins),
+	// New the users it saw, D7 those back on the 7th UTC day after their first: the
+	// counters must say the same (checked when the store is a Memory).
+	Attempts, New, D7 int
 }
 
 type simUser struct {
@@ -58,6 +75,9 @@ type simUser struct {
 	copies          map[string]int
 	hints           []*hint.Hint
 	shownBeforeStep int
+	lastTask        time.Time
+	firstDay        string
+	backD7          bool
 }
 
 // Simulate runs sim against the Service over store and checks, for every hint shown, that
@@ -81,6 +101,9 @@ func Simulate(t testing.TB, store hint.Store, sim Sim) SimResult {
 	limits := hint.DefaultLimits()
 	svc := &hint.Service{Store: store, Catalog: cat, Limits: limits, Experiment: exp, Now: c.Now, NewID: ids.New(c.Now, nil),
 		Log: slog.New(slog.DiscardHandler)}
+	if sim.Tighten != nil {
+		svc.Guard = simGuard{sim.Tighten}
+	}
 
 	run := fmt.Sprintf("sim%d-%d", sim.Seed, time.Now().UnixNano())
 	users := make([]*simUser, sim.Users)
@@ -139,6 +162,25 @@ func Simulate(t testing.TB, store hint.Store, sim Sim) SimResult {
 			}
 			ctxt := hint.Context{Screen: screens[rng.IntN(len(screens))], Mood: moods[rng.IntN(len(moods))],
 				TaskInProgress: rng.IntN(4) == 0, MinutesActive: rng.IntN(90)}
+			if rng.IntN(3) == 0 {
+				// A task attempt that ended since the user last asked, started up to 10
+				// minutes ago (after the last one reported), left one time in four.
+				start := now.Add(-time.Duration(rng.IntN(600)) * time.Second)
+				if start.After(u.lastTask) {
+					ctxt.LastTask = &hint.TaskAttempt{StartedAt: start, Abandoned: rng.IntN(4) == 0}
+					u.lastTask = start
+					res.Attempts++
+				}
+			}
+			day := now.UTC().Format(time.DateOnly)
+			if u.firstDay == "" {
+				u.firstDay = day
+				res.New++
+			}
+			if f, _ := time.Parse(time.DateOnly, u.firstDay); !u.backD7 && f.AddDate(0, 0, 7).Format(time.DateOnly) == day {
+				u.backD7 = true
+				res.D7++
+			}
 			for range 1 + rng.IntN(3) {
 				calls = append(calls, &call{u: u, req: hint.NextRequest{Context: ctxt, ClientTime: now, Device: u.device}})
 			}
@@ -155,11 +197,23 @@ func Simulate(t testing.TB, store hint.Store, sim Sim) SimResult {
 			}
 			res.Decisions++
 			res.Reasons[cl.d.Reason]++
+			l := limits
+			tight := sim.Tighten != nil && sim.Tighten(string(u.arm), now.UTC().Format(time.DateOnly))
+			if tight {
+				l = limits.Tightened()
+				res.Tightened++
+			}
+			if tight != (cl.d.Caps != nil) {
+				t.Errorf("%s at %v: caps %+v, want tightened %v", u.id, now, cl.d.Caps, tight)
+			}
 			if !cl.d.Show {
 				continue
 			}
 			res.Shown++
-			checkShown(t, u, cl.req.Context, cl.d, now, limits, maxShows)
+			if tight {
+				res.TightenedShown++
+			}
+			checkShown(t, u, cl.req.Context, cl.d, now, l, maxShows)
 			if cl.d.Hint.Kind == hint.BreakInvite {
 				res.Breaks++
 			}
@@ -197,9 +251,17 @@ func Simulate(t testing.TB, store hint.Store, sim Sim) SimResult {
 			u.shownBeforeStep = len(u.hints)
 		}
 	}
+	if m, ok := store.(*Memory); ok {
+		tot := m.Totals()
+		got := fmt.Sprintf("attempts %d, new %d, d7 %d", tot[hintguard.AttemptsHinted]+tot[hintguard.AttemptsPlain],
+			tot[hintguard.RetentionNew]+tot[hintguard.RetentionNewOff], tot[hintguard.RetentionD7]+tot[hintguard.RetentionD7Off])
+		if want := fmt.Sprintf("attempts %d, new %d, d7 %d", res.Attempts, res.New, res.D7); got != want {
+			t.Errorf("counters: %s, want %s", got, want)
+		}
+	}
 	for _, u := range users {
 		for day, n := range u.tips {
-			if n == limits.TipsPerDay || u.breaks[day] == limits.BreaksPerDay {
+			if n == limits.TipsPerDay || u.breaks[day] == limits.BreaksPerDay || sim.Tighten != nil && (n == 1 || u.breaks[day] == 1) {
 				res.CapDays++
 			}
 		}

@@ -13,14 +13,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/hint"
+	"github.com/lucian-app/phase12/shared/hintguard"
 	"github.com/lucian-app/phase12/shared/hintstore"
 	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/ids"
@@ -242,6 +245,104 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		}
 	})
 
+	t.Run("a day is marked once, the first day kept", func(t *testing.T) {
+		u := user("seen")
+		first := hint.Seen{Day: "2026-11-30", FirstDay: "2026-11-30", FirstArm: hint.ArmControl, FirstOn: true}
+		if err := s.Seen(ctx, u, first); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Seen(ctx, u, first); !errors.Is(err, hint.ErrSeen) {
+			t.Errorf("the same day again: %v, want ErrSeen", err)
+		}
+		// A later day keeps the first day, arm and setting, whatever the mark says.
+		if err := s.Seen(ctx, u, hint.Seen{Day: "2026-12-07", FirstDay: "2026-12-07", FirstArm: hint.ArmHoldout}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Seen(ctx, u, hint.Seen{Day: "2026-12-01"}); !errors.Is(err, hint.ErrSeen) {
+			t.Errorf("an earlier day after a later one: %v, want ErrSeen", err)
+		}
+		st, _ := s.Load(ctx, u)
+		if st.SeenDay != "2026-12-07" || st.FirstDay != "2026-11-30" || st.FirstArm != hint.ArmControl || !st.FirstOn {
+			t.Errorf("got seen %s first %s %s %v, want seen 2026-12-07, first 2026-11-30 control true", st.SeenDay, st.FirstDay, st.FirstArm, st.FirstOn)
+		}
+		// Twins of a first request: one marks the day.
+		twin := user("seen-twins")
+		var marked atomic.Int64
+		fs := make([]func(), Twins)
+		for i := range fs {
+			fs[i] = func() {
+				switch err := s.Seen(ctx, twin, first); {
+				case err == nil:
+					marked.Add(1)
+				case !errors.Is(err, hint.ErrSeen):
+					t.Error(err)
+				}
+			}
+		}
+		Together(fs...)
+		if marked.Load() != 1 {
+			t.Errorf("%d of %d parallel marks of one day were kept, want 1", marked.Load(), Twins)
+		}
+	})
+
+	t.Run("a task attempt is kept once, the latest start wins", func(t *testing.T) {
+		u := user("attempt")
+		at := Start.Add(-time.Minute)
+		if err := s.Attempt(ctx, u, at); err != nil {
+			t.Fatal(err)
+		}
+		for _, again := range []time.Time{at, at.Add(-time.Second)} {
+			if err := s.Attempt(ctx, u, again); !errors.Is(err, hint.ErrDuplicate) {
+				t.Errorf("an attempt at %v after one at %v: %v, want ErrDuplicate", again, at, err)
+			}
+		}
+		if err := s.Attempt(ctx, u, at.Add(time.Millisecond)); err != nil {
+			t.Errorf("a later attempt: %v", err)
+		}
+		if st, _ := s.Load(ctx, u); !st.TaskAt.Equal(at.Add(time.Millisecond)) {
+			t.Errorf("task_at %v, want %v", st.TaskAt, at.Add(time.Millisecond))
+		}
+	})
+
+	t.Run("a day's verdicts are kept once beside its counters", func(t *testing.T) {
+		day := "2026-12-03"
+		if err := s.Count(ctx, hint.Count{Day: day, Cohort: "control", Shard: 1, Names: []string{hintguard.Shown}}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Day(ctx, day)
+		if err != nil || d.Verdicts != nil {
+			t.Fatalf("before: verdicts %v, %v; want none", d.Verdicts, err)
+		}
+		vs := []hintguard.Verdict{{Cohort: "control", Tightened: true, Why: "x", From: "2026-11-26", To: "2026-12-02",
+			Window: hintguard.Metrics{Shown: 300, Dismissed: 200}}}
+		var kept atomic.Int64
+		fs := make([]func(), Twins)
+		for i := range fs {
+			fs[i] = func() {
+				mine := slices.Clone(vs)
+				mine[0].Why = fmt.Sprint(i)
+				switch err := s.SaveVerdicts(ctx, day, mine); {
+				case err == nil:
+					kept.Add(1)
+				case !errors.Is(err, hintguard.ErrDecided):
+					t.Error(err)
+				}
+			}
+		}
+		Together(fs...)
+		if kept.Load() != 1 {
+			t.Errorf("%d of %d parallel saves of one day's verdicts were kept, want 1", kept.Load(), Twins)
+		}
+		d, err = s.Day(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Verdicts) != 1 || !d.Verdicts[0].Tightened || d.Verdicts[0].Window.Dismissed != 200 ||
+			!reflect.DeepEqual(d.Counters, map[string]hintguard.Counters{"control": {hintguard.Shown: 1}}) {
+			t.Errorf("day %+v, want one tightened verdict and control's counter alone", d)
+		}
+	})
+
 	RunParallel(t, db, table)
 }
 
@@ -310,6 +411,10 @@ func NewFixture(t testing.TB, s hint.Store) *Fixture {
 	log := slog.New(slog.DiscardHandler)
 	svc := &hint.Service{Store: s, Catalog: cat, Limits: hint.DefaultLimits(), Experiment: exp, Now: c.Now,
 		NewID: ids.New(c.Now, nil), Log: log}
+	if src, ok := s.(hintguard.Source); ok {
+		// As the function is wired: the guardrail over the same table.
+		svc.Guard = &hintguard.Keeper{Source: src, Rule: hintguard.DefaultRule()}
+	}
 	return &Fixture{Clock: c, Service: svc, Handler: hint.Handler(svc, log, c.Now)}
 }
 
@@ -333,6 +438,13 @@ func (f *Fixture) Do(t testing.TB, user, method, path, body string, out any) int
 func (f *Fixture) NextBody(minutesActive int, busy bool) string {
 	return fmt.Sprintf(`{"context":{"screen":"today","task_in_progress":%t,"minutes_active":%d},"client_time":%q,"timezone":"UTC"}`,
 		busy, minutesActive, f.Clock.Now().Format(time.RFC3339))
+}
+
+// NextWithTask is a POST /hints/next body at the clock's time that reports a task attempt
+// started at start with outcome (completed or abandoned).
+func (f *Fixture) NextWithTask(start time.Time, outcome string) string {
+	return fmt.Sprintf(`{"context":{"screen":"today","task_in_progress":false,"minutes_active":0,"last_task":{"started_at":%q,"outcome":%q}},"client_time":%q,"timezone":"UTC"}`,
+		start.Format(time.RFC3339Nano), outcome, f.Clock.Now().Format(time.RFC3339))
 }
 
 // Next is the answer of POST /hints/next as the suite reads it.
