@@ -8,6 +8,7 @@
 //	PK USER#<sub>  SK GOAL#<id>     a goal
 //	PK USER#<sub>  SK QUOTA         the owner's open-task and goal counts (quota.go)
 //	PK USER#<sub>  SK EXEC#/LOG#/CONFIRM#...  the command OS's items (executions.go)
+//	PK USER#<sub>  SK DONE#<at>#<id>  a completion, for the weekly review (weekly.go)
 //
 // Every key starts with the owner, so no read or write for one user can
 // reach another's items: a foreign id is simply not found.

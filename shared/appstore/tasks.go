@@ -111,6 +111,13 @@ func (s *Store) taskWrites(owner string, prev, next *tasks.Task) (items []types.
 		}
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item}})
 	}
+	if completes(prev, next) {
+		done, err := s.doneWrite(owner, *next)
+		if err != nil {
+			return nil, -1, err
+		}
+		items = append(items, done)
+	}
 	quota = -1
 	switch {
 	case was == "" && will != "":

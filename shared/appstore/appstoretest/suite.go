@@ -141,4 +141,5 @@ func Run(t *testing.T, db dynamo.API, table string) {
 	runOpenCopies(t, db, table, run)
 	runPages(t, db, table, run)
 	runQuotas(t, db, table, run)
+	runWeekFacts(t, db, table, run)
 }

@@ -19,13 +19,15 @@ const (
 	AppTable  = "AppTable"
 	OpsTable  = "OpsTable"
 	HintTable = "HintTable"
+	// ReviewTable is the weekly review's (shared/reviewstore).
+	ReviewTable = "ReviewTable"
 )
 
-// New returns an in-process DynamoDB with AppTable, OpsTable and HintTable.
+// New returns an in-process DynamoDB with AppTable, OpsTable, HintTable and ReviewTable.
 func New(t testing.TB) *embedded.DB {
 	t.Helper()
 	db := embedded.New()
-	for _, name := range []string{AppTable, OpsTable, HintTable} {
+	for _, name := range []string{AppTable, OpsTable, HintTable, ReviewTable} {
 		if err := dynamo.EnsureTable(context.Background(), db, name); err != nil {
 			t.Fatal(err)
 		}

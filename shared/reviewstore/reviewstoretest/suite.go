@@ -1,0 +1,223 @@
+// Package reviewstoretest is the behaviour ReviewTable's store must show on any DynamoDB:
+// the unit tests run it on the embedded store, the contract tests on DynamoDB Local over
+// the wire (which runs requests at the same time), so both prove the same things: one
+// review per user and week under racing writers, state changes and events taken once.
+package reviewstoretest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/intent"
+	"github.com/lucian-app/phase12/shared/review"
+	"github.com/lucian-app/phase12/shared/reviewstore"
+)
+
+// Twins is how many writers race in each concurrency case.
+const Twins = 12
+
+// At is the suite's clock: the Monday after week 2026-W49.
+var At = time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+
+// Sample is a small review of week with two recommendations.
+func Sample(week string, holdout bool) review.Review {
+	r := review.Review{ID: "wr-" + week, Week: week, Timezone: "UTC", Summary: "sample",
+		Situation:   review.Situation{Class: review.ClassSteady, RuleVersion: review.RuleVersion, Why: "test"},
+		Cards:       []review.Card{{ID: review.CardPlanned, Value: 50, Parts: []review.Part{{Name: "planned", Value: 4}}}},
+		GeneratedAt: At, Holdout: holdout, Recommendations: []review.Recommendation{}}
+	if !holdout {
+		r.Recommendations = []review.Recommendation{
+			{ID: "r1", RuleID: review.RuleSteadyReview, Text: "Add \"Weekly review\" for Friday 2026-12-11.",
+				Action: intent.Intent{Type: intent.CreateTask, Title: "Weekly review", Due: "2026-12-11"}, State: review.StateOpen},
+			{ID: "r2", RuleID: review.RuleSteadyNever, Text: "Move it.",
+				Action: intent.Intent{Type: intent.RescheduleTask, TaskRef: "t1", Due: "2026-12-12"}, State: review.StateOpen},
+		}
+	}
+	return r
+}
+
+// race runs f Twins times at once, behind a start barrier.
+func race(f func(i int)) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	for i := range Twins {
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-start
+			f(i)
+		}()
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+}
+
+// Run runs the suite on db, whose table must exist.
+func Run(t *testing.T, db dynamo.API, table string) {
+	ctx := context.Background()
+	s := reviewstore.New(db, table)
+	run := fmt.Sprint(time.Now().UnixNano())
+	user := func(name string) string { return name + "-" + run }
+	utc, _ := review.ParseWeek("2026-W49", time.UTC)
+
+	t.Run("a review is stored once per user and week, and racing writers all get the one stored", func(t *testing.T) {
+		u := user("race")
+		var mu sync.Mutex
+		created, ids := 0, map[string]bool{}
+		race(func(i int) {
+			r := Sample("2026-W49", false)
+			r.Summary = fmt.Sprint("writer ", i)
+			got, ok, err := s.Put(ctx, u, r, nil)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Errorf("writer %d: %v", i, err)
+				return
+			}
+			if ok {
+				created++
+			}
+			ids[got.Summary] = true
+		})
+		if created != 1 || len(ids) != 1 {
+			t.Errorf("%d writers created a review and they saw %d different ones; want 1 and 1", created, len(ids))
+		}
+		stats, err := s.Stats(ctx, "2026-W49")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats[reviewstore.ArmTreatment]["generated"] < 1 {
+			t.Errorf("generated counter %v, want it counted", stats)
+		}
+		h, err := s.History(ctx, u, utc.Next())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.PriorReviews != 1 || h.LastActiveWeek != "2026-W49" || h.Prev == nil || h.Prev.Week != "2026-W49" {
+			t.Errorf("history after one review: %+v, want one review, active 2026-W49, the review as Prev", h)
+		}
+	})
+
+	t.Run("another user's review does not exist for them", func(t *testing.T) {
+		if _, _, err := s.Put(ctx, user("owner"), Sample("2026-W49", false), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := s.Get(ctx, user("stranger"), "2026-W49"); ok || err != nil {
+			t.Errorf("a stranger reads the review (ok %v, err %v)", ok, err)
+		}
+		err := s.Mark(ctx, user("stranger"), "2026-W49", "r1", []string{review.StateOpen}, review.StateAdopted, "x")
+		if err == nil {
+			t.Error("a stranger adopted another user's recommendation")
+		}
+	})
+
+	t.Run("of racing adoptions one moves the state, the others see it adopted", func(t *testing.T) {
+		u := user("adopt")
+		if _, _, err := s.Put(ctx, u, Sample("2026-W49", false), nil); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		won, refused := 0, 0
+		race(func(i int) {
+			err := s.Mark(ctx, u, "2026-W49", "r1", []string{review.StateOpen, review.StateDismissed}, review.StateAdopted, "exec-1")
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				won++
+			case errors.Is(err, reviewstore.ErrState):
+				refused++
+			default:
+				t.Errorf("twin %d: %v", i, err)
+			}
+		})
+		if won != 1 || refused != Twins-1 {
+			t.Errorf("%d adoptions took, %d refused; want 1 and %d", won, refused, Twins-1)
+		}
+		r, _, _ := s.Get(ctx, u, "2026-W49")
+		if rec, _ := r.Recommendation("r1"); rec.State != review.StateAdopted {
+			t.Errorf("state %q, want adopted", rec.State)
+		}
+		if rec, _ := r.Recommendation("r2"); rec.State != review.StateOpen {
+			t.Errorf("the other recommendation is %q, want open", rec.State)
+		}
+		if ex, _ := s.Adoption(ctx, u, "2026-W49", "r1"); ex != "exec-1" {
+			t.Errorf("adopting execution %q, want exec-1", ex)
+		}
+		err := s.Mark(ctx, u, "2026-W49", "r1", []string{review.StateOpen}, review.StateDismissed, "")
+		if !errors.Is(err, reviewstore.ErrState) {
+			t.Errorf("dismissing an adopted recommendation: %v, want ErrState", err)
+		}
+		if err := s.Mark(ctx, u, "2026-W49", "r9", []string{review.StateOpen}, review.StateDismissed, ""); err == nil {
+			t.Error("an unknown recommendation was dismissed")
+		}
+	})
+
+	t.Run("events are taken once by id, and the first open and show of each count toward the rates", func(t *testing.T) {
+		u := user("events")
+		r, _, err := s.Put(ctx, u, Sample("2026-W48", false), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		taken := 0
+		race(func(i int) {
+			dup, err := s.Take(ctx, u, reviewstore.Event{ID: "ev-open-1", Name: reviewstore.EventReviewOpened, Week: r.Week, At: At}, r, At)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Errorf("twin %d: %v", i, err)
+			} else if !dup {
+				taken++
+			}
+		})
+		if taken != 1 {
+			t.Errorf("one event id taken %d times, want 1", taken)
+		}
+		// A second open (another id) is an event but not a second opened review.
+		if dup, err := s.Take(ctx, u, reviewstore.Event{ID: "ev-open-2", Name: reviewstore.EventReviewOpened, Week: r.Week, At: At}, r, At); dup || err != nil {
+			t.Fatalf("second open: dup %v err %v", dup, err)
+		}
+		for i, name := range []string{reviewstore.EventRecShown, reviewstore.EventRecShown, reviewstore.EventRecOpened} {
+			e := reviewstore.Event{ID: fmt.Sprint("ev-", i), Name: name, Week: r.Week, RecID: "r1", VisibleMS: 1500, At: At}
+			if _, err := s.Take(ctx, u, e, r, At); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stats, err := s.Stats(ctx, "2026-W48")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := stats[reviewstore.ArmTreatment]
+		for name, want := range map[string]int64{"opened": 1, "review_opened": 2, "shown": 1, "rec_shown": 2, "visible_ms": 3000, "rec_opened": 1} {
+			if got[name] != want {
+				t.Errorf("%s = %d, want %d (counters %v)", name, got[name], want, got)
+			}
+		}
+	})
+
+	t.Run("the next week's completion is counted under the previous review's arm", func(t *testing.T) {
+		u := user("lift")
+		prev := Sample("2026-W40", true)
+		if _, _, err := s.Put(ctx, u, prev, nil); err != nil {
+			t.Fatal(err)
+		}
+		next := &reviewstore.NextWeek{PrevWeek: "2026-W40", PrevArm: reviewstore.ArmHoldout, Planned: 5, OnPlan: 3}
+		if _, _, err := s.Put(ctx, u, Sample("2026-W41", true), next); err != nil {
+			t.Fatal(err)
+		}
+		stats, _ := s.Stats(ctx, "2026-W40")
+		h := stats[reviewstore.ArmHoldout]
+		if h["next_planned"] < 5 || h["next_on_plan"] < 3 || h["generated"] < 1 {
+			t.Errorf("holdout counters of 2026-W40: %v, want next_planned 5, next_on_plan 3 counted", h)
+		}
+	})
+}
