@@ -12,10 +12,12 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/eventstore"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/ops"
 	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/productevents"
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
@@ -88,7 +90,28 @@ func FlowMetrics(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: d.Now, Limiter: store, PerCallerPerMinute: limit}
-	return httpFunction(d, flowmetrics.Handler(svc, d.Log, d.Now)), nil
+	events, err := productEvents(d)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /metrics/flows", flowmetrics.Handler(svc, d.Log, d.Now))
+	mux.Handle(productevents.Route, productevents.Handler(&productevents.Service{Store: events, Now: d.Now}, d.Log, d.Now))
+	return httpFunction(d, mux), nil
+}
+
+// productEvents is the product events' store: the events in AppTable, the week's
+// counters in OpsTable.
+func productEvents(d Deps) (*eventstore.Store, error) {
+	app, err := required(d, EnvAppTable)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := required(d, EnvOpsTable)
+	if err != nil {
+		return nil, err
+	}
+	return eventstore.New(d.DynamoDB, app, ops), nil
 }
 
 // BurnRateCheck builds BurnRateCheckFunction, a scheduled function. The windows end at the

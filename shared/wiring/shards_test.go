@@ -51,7 +51,7 @@ func TestFlowBucketShardsIsConfiguration(t *testing.T) {
 		shards int
 	}{{"", 0}, {"0", 0}, {"4", 4}, {"256", 256}} {
 		db := &bucketKeys{API: dynamotest.New(t), pks: map[string]bool{}}
-		env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvFlowBucketShards: tt.value}
+		env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvAppTable: dynamotest.AppTable, wiring.EnvFlowBucketShards: tt.value}
 		d := wiring.Deps{DynamoDB: db, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now },
 			NewID: ids.Sequence("S"), Log: wiring.NewLogger(io.Discard, "")}
 		h, err := wiring.FlowMetrics(d)
@@ -84,7 +84,7 @@ func TestFlowBucketShardsIsConfiguration(t *testing.T) {
 		}
 	}
 	for _, v := range []string{"-1", "257", "many", "3.5"} {
-		env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvFlowBucketShards: v}
+		env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvAppTable: dynamotest.AppTable, wiring.EnvFlowBucketShards: v}
 		d := wiring.Deps{DynamoDB: dynamotest.New(t), Getenv: func(k string) string { return env[k] }, Now: time.Now,
 			NewID: ids.Sequence("S"), Log: wiring.NewLogger(io.Discard, "")}
 		for name, build := range map[string]wiring.Builder{"flow metrics": wiring.FlowMetrics, "burn-rate check": wiring.BurnRateCheck, "ops": wiring.Ops} {

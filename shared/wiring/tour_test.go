@@ -347,6 +347,12 @@ func (w *world) tour() {
 	w.want(w.call("alice", nil, "POST /metrics/flows", "/metrics/flows",
 		fmt.Sprintf(`{"events":[{"flow":"today_load_client","latency_ms":120,"outcome":"ok","at":%q},{"flow":"nope","latency_ms":1,"outcome":"ok","at":%q}]}`, at, at), nil), 200)
 
+	// Product events: onboarding, once per event_id; a name outside the catalogue is 400.
+	w.want(w.call("alice", nil, "POST /events/product", "/events/product",
+		fmt.Sprintf(`{"events":[{"event_id":"o1","name":"onboarding_started","at":%q},{"event_id":"o2","name":"onboarding_completed","at":%q}]}`, at, at), nil), 200)
+	w.want(w.call("alice", nil, "POST /events/product", "/events/product",
+		fmt.Sprintf(`{"events":[{"event_id":"o3","name":"signed_up","at":%q}]}`, at), nil), 400)
+
 	// An outage of create_task: every request fails for ten minutes, the check pages.
 	cat, err := slo.Default()
 	if err != nil {

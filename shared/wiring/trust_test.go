@@ -284,7 +284,7 @@ func TestServerBurnPagesWhileACallerFloodsOK(t *testing.T) {
 // sets the limit, and a value that is not a limit fails INIT naming the variable.
 func TestTheLimitHoldsAcrossInstances(t *testing.T) {
 	tw := newTower(t, 0)
-	env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvFlowEventsPerCallerPerMinute: "300"}
+	env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvAppTable: dynamotest.AppTable, wiring.EnvFlowEventsPerCallerPerMinute: "300"}
 	d := wiring.Deps{DynamoDB: dynamotest.New(t), Getenv: func(k string) string { return env[k] }, Now: tw.clk.Now,
 		NewID: ids.Sequence("T"), Log: wiring.NewLogger(io.Discard, "")}
 	var instances [2]httpFunc
