@@ -89,7 +89,7 @@ func TestControlTowerUnderEmulator(t *testing.T) {
 	}
 
 	sharded := fmt.Sprintf("FLOW_BUCKET_SHARDS=%d", shards)
-	ingest := startFunction(t, "flow-metrics", "OPS_TABLE="+table, sharded)
+	ingest := startFunction(t, "flow-metrics", "OPS_TABLE="+table, "APP_TABLE=AppTable-e2e-reliability", sharded)
 	check := startFunction(t, "burn-rate-check", "OPS_TABLE="+table, "ALERT_TOPIC_ARN="+sub.TopicARN,
 		"ACK_BASE_URL=https://api.example.com", sharded)
 	ops := startFunction(t, "ops", "OPS_TABLE="+table, sharded)
