@@ -9,6 +9,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/hintguard"
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
@@ -43,6 +44,8 @@ type Digest struct {
 	Flows             []FlowDigest `json:"flows"`
 	Totals            Totals       `json:"totals"`
 	NeedsDecision     []Decision   `json:"needs_decision"`
+	// Lucian is the week of the hint guardrails, when the builder has a LucianSource.
+	Lucian *LucianDigest `json:"lucian,omitempty"`
 }
 
 // FlowDigest is one flow's week.
@@ -113,6 +116,8 @@ type Builder struct {
 	Metrics   flowmetrics.Reader
 	Incidents Incidents
 	Now       func() time.Time
+	// Lucian, when set, adds the hint guardrails' section (14 more Queries).
+	Lucian LucianSource
 }
 
 // budgetDays is the budgeting window in whole days, as flowmetrics reads it.
@@ -186,6 +191,13 @@ func (b *Builder) Build(ctx context.Context, w Week) (Digest, error) {
 				Message: fmt.Sprintf("%s no-data tickets were noisy: %s; raise the rule's rate floor or silence window", f.Name, noiseText(fd.NoData))})
 		}
 		d.Flows = append(d.Flows, fd)
+	}
+	if b.Lucian != nil {
+		l, dec, err := buildLucian(ctx, b.Lucian, w, hintguard.DefaultRule())
+		if err != nil {
+			return Digest{}, err
+		}
+		d.Lucian, d.NeedsDecision = l, append(d.NeedsDecision, dec...)
 	}
 	d.Totals = Totals{AlertStats: stats(all)}
 	for _, f := range d.Flows {

@@ -80,6 +80,12 @@ func Text(d Digest, l Links) string {
 			line("  no-data tickets: %d; false positives: %s", f.NoData.Tickets, verdicts(f.NoData))
 		}
 	}
+	if d.Lucian != nil {
+		line("")
+		for _, s := range lucianText(d.Lucian) {
+			line("%s", s)
+		}
+	}
 	if l.OpsPageURL != "" {
 		line("")
 		line("Ops page: %s", l.OpsPageURL)
@@ -280,6 +286,11 @@ func BlockKit(d Digest, l Links) ([]byte, error) {
 		plural(t.Pages, "page", "pages"), plural(t.Tickets-t.NoDataTickets, "ticket", "tickets"),
 		plural(t.NoDataTickets, "no-data ticket", "no-data tickets"), mtta(t.AlertStats), verdicts(t.AlertStats)), maxSectionText)},
 		block{Type: "divider"})
+	if d.Lucian != nil {
+		txt := lucianText(d.Lucian)
+		blocks = append(blocks, block{Type: "section", Text: mrkdwn("*Lucian* (`hint-cooldown`)\n"+escape(strings.Join(txt[1:], "\n")), maxSectionText)},
+			block{Type: "divider"})
+	}
 
 	// Keep room for the footer (a divider and a context) and for the note that a catalogue
 	// too large for one message continues on the ops page.

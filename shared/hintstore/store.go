@@ -13,6 +13,8 @@ import (
 
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/hint"
+	"github.com/lucian-app/phase12/shared/hintguard"
+	"github.com/lucian-app/phase12/shared/hintstats"
 )
 
 // Store is HintTable.
@@ -27,7 +29,19 @@ var _ hint.Store = (*Store)(nil)
 func New(db dynamo.API, table string) *Store { return &Store{DB: db, Table: table} }
 
 // CounterDays is how long a day's counters are kept (TTL).
-const CounterDays = 400
+const CounterDays = hintstats.CounterDays
+
+var _ hintguard.Source = (*Store)(nil)
+
+// Day reads one UTC day's counters and verdicts (hintstats.Store.Day).
+func (s *Store) Day(ctx context.Context, day string) (hintguard.Day, error) {
+	return hintstats.New(s.DB, s.Table).Day(ctx, day)
+}
+
+// SaveVerdicts keeps the day's verdicts once (hintstats.Store.SaveVerdicts).
+func (s *Store) SaveVerdicts(ctx context.Context, day string, vs []hintguard.Verdict) error {
+	return hintstats.New(s.DB, s.Table).SaveVerdicts(ctx, day, vs)
+}
 
 // Attribute names of the state item.
 const (
@@ -377,13 +391,12 @@ func (s *Store) Count(ctx context.Context, c hint.Count) error {
 	for _, n := range c.Names {
 		adds = append(adds, e.name(n)+" "+one)
 	}
-	day, err := time.Parse(time.DateOnly, c.Day)
+	expires, err := hintstats.Expires(c.Day)
 	if err != nil {
-		return fmt.Errorf("hint counters: day %q: %w", c.Day, err)
+		return err
 	}
-	expires := day.AddDate(0, 0, CounterDays).Unix()
 	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.Table), Key: key("STATS#"+c.Day, c.Cohort+"#"+strconv.Itoa(c.Shard)),
+		TableName: aws.String(s.Table), Key: key(hintstats.PK(c.Day), hintstats.CounterSK(c.Cohort, c.Shard)),
 		UpdateExpression:          aws.String("ADD " + strings.Join(adds, ", ") + " SET " + e.name(dynamo.TTLAttribute) + " = " + e.value(num(expires))),
 		ExpressionAttributeNames:  e.names,
 		ExpressionAttributeValues: e.values,
