@@ -12,6 +12,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/digest"
+	"github.com/lucian-app/phase12/shared/hintstats"
 	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/webhook"
 )
@@ -74,7 +75,8 @@ func digestWebhookURL(d Deps) (string, error) {
 }
 
 // WeeklyDigest builds WeeklyDigestFunction, a scheduled function: the digest of the ISO
-// week before the event's time, sent once per week (package digest).
+// week before the event's time, sent once per week (package digest), with Lucian's
+// guardrails when HINT_TABLE is set.
 func WeeklyDigest(d Deps) (any, error) {
 	store, cat, err := opsStore(d)
 	if err != nil {
@@ -84,8 +86,13 @@ func WeeklyDigest(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	b := &digest.Builder{Catalog: cat, Metrics: store, Incidents: store, Now: d.Now}
+	if t := strings.TrimSpace(d.Getenv(EnvHintTable)); t != "" {
+		// Lucian's guardrails: HintTable's STATS# partitions, read only.
+		b.Lucian = hintstats.New(d.DynamoDB, t)
+	}
 	s := &digest.Sender{
-		Builder:   &digest.Builder{Catalog: cat, Metrics: store, Incidents: store, Now: d.Now},
+		Builder:   b,
 		Store:     store,
 		Publisher: &alertsns.Publisher{SNS: d.SNS, TopicARN: topicARN},
 		Links:     digest.Links{OpsPageURL: d.Getenv(EnvOpsPageURL)},

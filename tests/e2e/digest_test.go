@@ -24,6 +24,9 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/hint"
+	"github.com/lucian-app/phase12/shared/hintguard"
+	"github.com/lucian-app/phase12/shared/hintstore"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/sketch"
 )
@@ -37,11 +40,28 @@ import (
 // serves it (JSON and the page).
 func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	ctx := context.Background()
-	table := "OpsTable-e2e-digest"
-	ensureTables(t, table)
+	table, hintTable := "OpsTable-e2e-digest", "HintTable-e2e-digest"
+	ensureTables(t, table, hintTable)
 	cfg, err := backends.DynamoConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Lucian's week as hint-cooldown counts it: on Monday of the week, control showed 4
+	// hints to 2 users, one dismissed; of the users first seen the week before, control had
+	// 2 (one back on day 7) and the holdout 1 (not back).
+	hints := hintstore.New(dynamodb.NewFromConfig(cfg), hintTable)
+	for _, c := range []hint.Count{
+		{Day: "2026-11-16", Cohort: "control", Names: []string{hintguard.Shown, hintguard.UsersShown, hintguard.Dismissed}},
+		{Day: "2026-11-16", Cohort: "control", Shard: 1, Names: []string{hintguard.Shown, hintguard.UsersShown}},
+		{Day: "2026-11-16", Cohort: "control", Shard: 2, Names: []string{hintguard.Shown}},
+		{Day: "2026-11-16", Cohort: "control", Shard: 3, Names: []string{hintguard.Shown}},
+		{Day: "2026-11-09", Cohort: "control", Names: []string{hintguard.RetentionNew, hintguard.RetentionD7}},
+		{Day: "2026-11-12", Cohort: "control", Names: []string{hintguard.RetentionNew}},
+		{Day: "2026-11-15", Cohort: "holdout", Names: []string{hintguard.RetentionNew}},
+	} {
+		if err := hints.Count(ctx, c); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sub, err := backends.Moto.Subscribe(ctx, "DigestTopic-e2e")
 	if err != nil {
@@ -103,7 +123,7 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	secretARN := createSecret(t, "phase12/e2e-digest-webhook", hook.URL+"/services/T0/B0/e2e-secret")
 
 	fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN="+sub.TopicARN,
-		"DIGEST_WEBHOOK_SECRET_ARN="+secretARN, "SSL_CERT_FILE="+certFile, "OPS_PAGE_URL=https://api.example.com/ops")
+		"DIGEST_WEBHOOK_SECRET_ARN="+secretARN, "SSL_CERT_FILE="+certFile, "OPS_PAGE_URL=https://api.example.com/ops", "HINT_TABLE="+hintTable)
 	scheduled := readEvent(t, "weekly-digest.json")
 	for range 2 { // the rerun sends nothing
 		out, err := fn.Invoke(scheduled)
@@ -132,6 +152,8 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 		"- create_task availability missed its objective: 99.71% ok against a target of 99.9%",
 		"MTTA (pages): median 3m 0s, worst 3m 0s (1 of 1 acknowledged)",
 		"create_task: 2,800 events; latency p50",
+		"LUCIAN (hint-cooldown)\ncontrol: 4 shown, 2.00 per user a day; 25% dismissed; task attempts left n/a during hints (0 attempts) vs n/a without (0 attempts): drop n/a\n",
+		"D7 retention of users first seen Mon 9 Nov to Sun 15 Nov: Lucian enabled 50% (1 of 2), holdout 0% (0 of 1): +50 pp",
 		"Ops page: https://api.example.com/ops",
 	} {
 		if !strings.Contains(m.Message, want) {
