@@ -449,13 +449,17 @@ var forbiddenActions = map[string]string{
 	"secretsmanager:UpdateSecret":   "the secret's value is the operator's, set out of band",
 	"secretsmanager:DeleteSecret":   "the secret is the operator's",
 	"secretsmanager:CreateSecret":   "the secret is the operator's",
+	"ssm:PutParameter":              "the levers are flipped by the operator, never by a function",
+	"ssm:DeleteParameter":           "the stack owns the levers parameter",
 }
 
 // serviceKinds is the resource type each service's actions may name. kindSecretParameter is a
 // parameter that holds a secret's ARN (its AllowedPattern allows only Secrets Manager ARNs):
 // the secret is the operator's, created out of band, and the template names it by parameter.
 var serviceKinds = map[string]string{"dynamodb": TypeTable, "sns": TypeTopic, "sqs": typeQueue, "secretsmanager": kindSecretParameter,
-	"kms": typeKey}
+	"kms": typeKey, "ssm": typeSSMParameter}
+
+const typeSSMParameter = "AWS::SSM::Parameter"
 
 // keyActions are what a function may do with a key: encrypt what it publishes to a topic
 // encrypted with it (SNS asks KMS for a data key, and decrypts it).
@@ -743,9 +747,16 @@ func (c *privilegeChecker) target(n *yaml.Node) (grantTarget, bool) {
 		if m := subARN.FindStringSubmatch(v.Text); m != nil && len(v.Vars) == 0 {
 			return grantTarget{id: m[1], index: m[2] != ""}, c.types[m[1]] == TypeTable || m[2] == ""
 		}
+		// An SSM parameter's Ref is its name, which starts with "/": the ARN is
+		// ...:parameter${Name} of a parameter of the template, never a prefix of names.
+		if m := subParameterARN.FindStringSubmatch(v.Text); m != nil && len(v.Vars) == 0 {
+			return grantTarget{id: m[1]}, c.types[m[1]] == typeSSMParameter
+		}
 	}
 	return grantTarget{}, false
 }
+
+var subParameterARN = regexp.MustCompile(`^arn:\$\{AWS::Partition\}:ssm:\$\{AWS::Region\}:\$\{AWS::AccountId\}:parameter\$\{([A-Za-z0-9]+)\}$`)
 
 var subARN = regexp.MustCompile(`^\$\{([A-Za-z0-9]+)\.Arn\}(/index/(?:\*|[A-Za-z0-9_.-]+))?$`)
 
@@ -1051,6 +1062,8 @@ Resources:
             Resource: "*"
             Condition: {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}
   OtherTopic: {Type: AWS::SNS::Topic}
+  Levers: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: "{}"}}
+  OtherLevers: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: "{}"}}
   DLQ: {Type: AWS::SQS::Queue}
   Alarm:
     Type: AWS::CloudWatch::Alarm
@@ -1059,7 +1072,7 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       Environment:
-        Variables: {APP_TABLE: !Ref AppTable, TOPIC: !Ref Alerts, HOOK_SECRET_ARN: !Ref HookSecretArn, FREE: !Ref FreeArn}
+        Variables: {APP_TABLE: !Ref AppTable, TOPIC: !Ref Alerts, HOOK_SECRET_ARN: !Ref HookSecretArn, FREE: !Ref FreeArn, LEVERS: !Ref Levers}
       Policies:
         - Statement:
             - Effect: Allow
@@ -1074,6 +1087,9 @@ Resources:
             - Effect: Allow
               Action: [kms:GenerateDataKey, kms:Decrypt]
               Resource: !GetAtt Key.Arn
+            - Effect: Allow
+              Action: ssm:GetParameter
+              Resource: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${Levers}
         - DynamoDBWritePolicy: {TableName: !Ref AppTable}
         - SNSPublishMessagePolicy: {TopicName: !GetAtt Alerts.TopicName}
         - CloudWatchPutMetricPolicy: {}
@@ -1126,6 +1142,10 @@ func TestPrivilegeRulesCatchEachKindOfGrant(t *testing.T) {
 		{"a hard-coded ARN in a list", "Resource: [!GetAtt AppTable.Arn,", "Resource: [\"arn:aws:dynamodb:us-east-1:1:table/x\",",
 			"Resource arn:aws:dynamodb:us-east-1:1:table/x is neither"},
 		{"a table's Ref, which is its name", "Resource: [!GetAtt AppTable.Arn,", "Resource: [!Ref AppTable,", "Resource !Ref AppTable is neither"},
+		{"a parameter grant on every parameter", "parameter${Levers}", "parameter/*", "parameter/* is neither"},
+		{"a parameter grant on a parameter the function does not read", "parameter${Levers}", "parameter${OtherLevers}",
+			"OtherLevers (AWS::SSM::Parameter) is not a table, topic or queue the function uses"},
+		{"a write to the levers", "Action: ssm:GetParameter\n", "Action: [ssm:GetParameter, ssm:PutParameter]\n", "ssm:PutParameter"},
 		{"a wildcard action", "Action: [dynamodb:GetItem, dynamodb:Query]", "Action: [dynamodb:*]", "wildcard action dynamodb:*"},
 		{"an action on a resource of another kind", "Action: sns:Publish\n", "Action: sqs:SendMessage\n", "sqs:SendMessage on Alerts, a AWS::SNS::Topic"},
 		{"NotAction", "Action: sns:Publish\n", "NotAction: sns:Publish\n", "NotAction grants everything it does not name"},
