@@ -38,6 +38,10 @@ type Task struct {
 	// Recurrence is an RFC 5545 RRULE value (recur); the due is the next
 	// occurrence, and completing the task moves it to the one after.
 	Recurrence *string `json:"recurrence"`
+	// Postponed counts the times the task's due was moved later while it was
+	// open (nextaction.Postponed), kept by the store in the write that moves
+	// it; the next-action tie-breakers read it. Not part of the task's JSON.
+	Postponed int `json:"-"`
 }
 
 // MarshalJSON writes labels as a list even when there are none, so
