@@ -155,14 +155,14 @@ func (s *Store) effectItems(owner string, e execute.Effect) (items []types.Trans
 	table := aws.String(s.Table)
 	switch {
 	case e.CreateTask != nil:
-		return s.taskWrites(owner, nil, e.CreateTask)
+		return s.taskWrites(owner, nil, e.CreateTask, e.Activity)
 	case e.ReplaceTask != nil:
 		if e.Prev == nil {
 			return nil, -1, errors.New("appstore: a task replaced without the task it replaces")
 		}
-		return s.taskWrites(owner, e.Prev, e.ReplaceTask)
+		return s.taskWrites(owner, e.Prev, e.ReplaceTask, e.Activity)
 	case e.DeleteTask != nil:
-		return s.taskWrites(owner, e.DeleteTask, nil)
+		return s.taskWrites(owner, e.DeleteTask, nil, e.Activity)
 	case e.CreateGoal != nil:
 		item, err := GoalItem(owner, *e.CreateGoal)
 		return []types.TransactWriteItem{

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
 
@@ -36,6 +37,8 @@ type taskItem struct {
 	// Added with DESIGN §7; absent on older items, which read as none.
 	Labels     []string `dynamodbav:"labels,omitempty"`
 	Recurrence *string  `dynamodbav:"recurrence,omitempty"`
+	// Added with the next-action rules (issue 18); absent reads as 0.
+	Postponed int `dynamodbav:"postponed,omitempty"`
 }
 
 func taskKey(owner, id string) map[string]types.AttributeValue {
@@ -52,7 +55,7 @@ func TaskItem(owner string, t tasks.Task) (map[string]types.AttributeValue, erro
 		PK: userPK(owner), SK: taskPrefix + t.ID, Kind: "task", ID: t.ID, Title: t.Title, Due: t.Due,
 		Priority: t.Priority, Project: t.Project, Completed: t.Completed,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Version: t.Version,
-		Labels: t.Labels, Recurrence: t.Recurrence,
+		Labels: t.Labels, Recurrence: t.Recurrence, Postponed: t.Postponed,
 	})
 }
 
@@ -63,16 +66,28 @@ func taskOf(av map[string]types.AttributeValue) (tasks.Task, error) {
 	}
 	return tasks.Task{ID: it.ID, Title: it.Title, Due: it.Due, Priority: it.Priority, Project: it.Project,
 		Completed: it.Completed, CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(), Version: it.Version,
-		Labels: it.Labels, Recurrence: it.Recurrence}, nil
+		Labels: it.Labels, Recurrence: it.Recurrence, Postponed: it.Postponed}, nil
 }
 
 // taskWrites are the transaction items that take the owner's task from
 // prev (nil: it does not exist) to next (nil: deleted): the task item,
 // conditioned on prev's version (or on not existing), its open copy (see
-// open.go) and the open-task count. The task item comes first; quota is
-// the position of the count's update, or -1 when the count does not grow.
-func (s *Store) taskWrites(owner string, prev, next *tasks.Task) (items []types.TransactWriteItem, quota int, err error) {
+// open.go), the open-task count and, for a completion, the next-action
+// statistics (stats.go). The task item comes first; quota is the position
+// of the count's update, or -1 when the count does not grow. act says
+// what the edit means (a completion, the user's zone); the task's
+// postponement count is carried from prev and grows when the edit
+// postpones it, whatever the caller set.
+func (s *Store) taskWrites(owner string, prev, next *tasks.Task, act tasks.Activity) (items []types.TransactWriteItem, quota int, err error) {
 	table := aws.String(s.Table)
+	if prev != nil && next != nil {
+		n := *next
+		n.Postponed = prev.Postponed
+		if nextaction.Postponed(*prev, n, act.Completes, act.Zone) {
+			n.Postponed++
+		}
+		next = &n
+	}
 	switch {
 	case next != nil:
 		item, err := TaskItem(owner, *next)
@@ -126,12 +141,15 @@ func (s *Store) taskWrites(owner string, prev, next *tasks.Task) (items []types.
 	case was != "" && will == "":
 		items = append(items, s.countUpdate(owner, quotaOpenTasks, -1, 0))
 	}
+	if prev != nil && next != nil && !prev.Completed && (act.Completes || next.Completed) {
+		items = append(items, s.statsUpdates(owner, *prev, next.UpdatedAt, act.Zone)...)
+	}
 	return items, quota, nil
 }
 
 // writeTask runs taskWrites alone (POST /tasks, PATCH /tasks/{id}).
-func (s *Store) writeTask(ctx context.Context, owner string, prev, next *tasks.Task) error {
-	items, quota, err := s.taskWrites(owner, prev, next)
+func (s *Store) writeTask(ctx context.Context, owner string, prev, next *tasks.Task, act tasks.Activity) error {
+	items, quota, err := s.taskWrites(owner, prev, next, act)
 	if err != nil {
 		return err
 	}
@@ -158,7 +176,7 @@ func (s *Store) writeTask(ctx context.Context, owner string, prev, next *tasks.T
 // CreateTask stores a new task and its open copy, within the open-task
 // quota; an existing id is a conflict.
 func (s *Store) CreateTask(ctx context.Context, owner string, t tasks.Task) error {
-	return s.writeTask(ctx, owner, nil, &t)
+	return s.writeTask(ctx, owner, nil, &t, tasks.Activity{})
 }
 
 // GetTask returns the owner's task id, read consistently.
@@ -178,7 +196,14 @@ func (s *Store) GetTask(ctx context.Context, owner, id string) (tasks.Task, erro
 // ReplaceTask writes next, and moves its open copy, if the stored task is
 // still prev (its version).
 func (s *Store) ReplaceTask(ctx context.Context, owner string, prev, next tasks.Task) error {
-	return s.writeTask(ctx, owner, &prev, &next)
+	return s.writeTask(ctx, owner, &prev, &next, tasks.Activity{})
+}
+
+// EditTask is ReplaceTask for an edit whose meaning act tells (a completion
+// that moves a repeating task, the user's zone), so the same transaction
+// keeps the next-action statistics.
+func (s *Store) EditTask(ctx context.Context, owner string, prev, next tasks.Task, act tasks.Activity) error {
+	return s.writeTask(ctx, owner, &prev, &next, act)
 }
 
 // ListTasks returns every task of the owner, completed ones too, reading

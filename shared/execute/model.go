@@ -88,6 +88,9 @@ type Effect struct {
 	Prev        *tasks.Task
 	DeleteTask  *tasks.Task
 	DeleteGoal  *tasks.Goal
+	// Activity says what a task edit means for the next-action statistics
+	// (a completion, the user's zone), kept in the same transaction.
+	Activity tasks.Activity
 }
 
 // Confirmation is a pending confirmation of a risky intent, bound to the

@@ -104,14 +104,15 @@ func (e *Engine) plan(ctx context.Context, owner string, in intent.Intent, now t
 			}
 			next := t
 			next.Project, next.UpdatedAt, next.Version = &project, now, t.Version+1
-			return plan{kind: "task", effect: Effect{ReplaceTask: &next, Prev: &t},
+			return plan{kind: "task", effect: Effect{ReplaceTask: &next, Prev: &t, Activity: tasks.Activity{Zone: loc}},
 				result: map[string]any{"task": next}, targets: []intent.Target{taskTarget(t)}}, nil
 		}
 		next, err := p.Apply(t, now)
 		if err != nil {
 			return plan{}, err
 		}
-		return plan{kind: "task", effect: Effect{ReplaceTask: &next, Prev: &t},
+		act := tasks.Activity{Completes: in.Type == intent.CompleteTask && !t.Completed, Zone: loc}
+		return plan{kind: "task", effect: Effect{ReplaceTask: &next, Prev: &t, Activity: act},
 			result: map[string]any{"task": next}, targets: []intent.Target{taskTarget(t)}, detail: detail}, nil
 	case intent.QueryTasks:
 		if loc == nil {

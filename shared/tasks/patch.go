@@ -34,6 +34,10 @@ type Patch struct {
 	Priority  Nullable[int]    `json:"priority"`
 	Completed Nullable[bool]   `json:"completed"`
 	Version   Nullable[int]    `json:"version"`
+	// Timezone, optional, is the user's zone: it places a completion in the
+	// hour of the user's week for the next-action statistics. It changes
+	// nothing on the task.
+	Timezone *string `json:"timezone"`
 }
 
 // Apply returns t edited by p, with its version bumped, or an error naming

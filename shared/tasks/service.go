@@ -15,6 +15,9 @@ type Repository interface {
 	GetTask(ctx context.Context, owner, id string) (Task, error)
 	// ReplaceTask writes next if the stored task is still prev (its version).
 	ReplaceTask(ctx context.Context, owner string, prev, next Task) error
+	// EditTask is ReplaceTask for an edit whose meaning act tells: the store
+	// keeps the next-action statistics in the same write.
+	EditTask(ctx context.Context, owner string, prev, next Task, act Activity) error
 	// TodayTasks returns one page of the today view of w, reading only the
 	// tasks it returns and at most one page more, and the cursor of the
 	// next page ("" after the last).
@@ -40,13 +43,32 @@ func (s *Service) CreateTask(ctx context.Context, owner string, in NewTask) (Tas
 	return t, s.Repo.CreateTask(ctx, owner, t)
 }
 
+// Activity is what an edit means beyond the task's fields, for the
+// next-action statistics the store updates in the same write.
+type Activity struct {
+	// Completes: the edit completes the task, also when a repeating task
+	// moves to its next occurrence instead of closing.
+	Completes bool
+	// Zone is the user's zone; nil when the request named none.
+	Zone *time.Location
+}
+
 // UpdateTask applies p to the owner's task id.
 func (s *Service) UpdateTask(ctx context.Context, owner, id string, p Patch) (Task, error) {
+	var act Activity
+	if p.Timezone != nil {
+		loc, err := LoadLocation(*p.Timezone)
+		if err != nil {
+			return Task{}, err
+		}
+		act.Zone = loc
+	}
 	cur, err := s.Repo.GetTask(ctx, owner, id)
 	if err != nil {
 		return Task{}, err
 	}
 	if p.Completed.Set && p.Completed.Value && !cur.Completed {
+		act.Completes = true
 		// Completing a repeating task moves it to its next occurrence (in
 		// the due's own offset: PATCH carries no zone), as execute does.
 		if due, ok := NextOccurrence(cur, nil, s.Now()); ok {
@@ -57,7 +79,7 @@ func (s *Service) UpdateTask(ctx context.Context, owner, id string, p Patch) (Ta
 	if err != nil {
 		return Task{}, err
 	}
-	return next, s.Repo.ReplaceTask(ctx, owner, cur, next)
+	return next, s.Repo.EditTask(ctx, owner, cur, next, act)
 }
 
 // TodayLoad returns one page of the owner's today view in loc and the

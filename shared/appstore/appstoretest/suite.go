@@ -142,4 +142,5 @@ func Run(t *testing.T, db dynamo.API, table string) {
 	runPages(t, db, table, run)
 	runQuotas(t, db, table, run)
 	runWeekFacts(t, db, table, run)
+	runNextStats(t, db, table, run)
 }
