@@ -414,3 +414,20 @@ func (s *Store) Counters(ctx context.Context, day string) (map[string]map[string
 	}
 	return out, err
 }
+
+// Settings reads only the user's companion settings (a projection of the state item,
+// eventually consistent): what other functions need to respect them (GET /tasks/next
+// with context=lucian). A user who never saved any has hint.DefaultSettings.
+func (s *Store) Settings(ctx context.Context, user string) (hint.Settings, error) {
+	e := newExpr()
+	proj := make([]string, 0, 7)
+	for _, a := range []string{aSettingsRev, aLucian, aHints, aBreaksOn, aQuietStart, aQuietEnd, aTimezone} {
+		proj = append(proj, e.name(a))
+	}
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: stateKey(user),
+		ProjectionExpression: aws.String(strings.Join(proj, ", ")), ExpressionAttributeNames: e.names})
+	if err != nil {
+		return hint.Settings{}, dynamo.Wrap(err)
+	}
+	return stateOf(out.Item).Settings, nil
+}

@@ -1,9 +1,11 @@
 package wiring
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lucian-app/phase12/shared/hint"
 	"github.com/lucian-app/phase12/shared/hintguard"
@@ -77,4 +79,25 @@ func HintCooldown(d Deps) (any, error) {
 		// The guardrail: a cohort's caps tighten on the days its last week says so.
 		Guard: &hintguard.Keeper{Source: store, Rule: hintguard.DefaultRule()}}
 	return httpFunction(d, hint.Handler(svc, d.Log, d.Now)), nil
+}
+
+// companion is the Lucian settings GET /tasks/next?context=lucian respects, read from
+// HintTable (one projected GetItem).
+type companion struct{ store *hintstore.Store }
+
+func (c companion) Silenced(ctx context.Context, user string, now time.Time, device *time.Location) (bool, error) {
+	set, err := c.store.Settings(ctx, user)
+	if err != nil {
+		return false, err
+	}
+	return set.Silences(now, device), nil
+}
+
+// defaultCompanion stands in where HINT_TABLE is not set (the template always sets it
+// for TasksFunction; tests that build the function alone may not): every user has the
+// settings of one who never saved any, hint.DefaultSettings.
+type defaultCompanion struct{}
+
+func (defaultCompanion) Silenced(_ context.Context, _ string, now time.Time, device *time.Location) (bool, error) {
+	return hint.DefaultSettings().Silences(now, device), nil
 }

@@ -17,8 +17,10 @@ import (
 	"github.com/lucian-app/phase12/shared/appstore"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/execute"
+	"github.com/lucian-app/phase12/shared/hintstore"
 	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/tasks"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/undo"
@@ -131,14 +133,24 @@ func required(d Deps, name string) (string, error) {
 }
 
 // Tasks builds TasksFunction. It measures its two flows itself, as the server flows they
-// are: today_load (GET /tasks/today) and create_task (POST /tasks).
+// are: today_load (GET /tasks/today) and create_task (POST /tasks). GET /tasks/next is
+// here too: it ranks the same today range of the same table, so it needs no grant,
+// cold start or copy of the range reads of its own; it reads the companion settings
+// from HintTable (GetItem only) for context=lucian.
 func Tasks(d Deps) (any, error) {
 	store, err := appStore(d)
 	if err != nil {
 		return nil, err
 	}
 	svc := &tasks.Service{Repo: store, Now: d.Now, NewID: d.NewID}
-	h, err := observed(d, tasks.Handler(svc, d.Log), serverFlowsOf("GET /tasks/today", "POST /tasks"))
+	next := &nextaction.Service{Tasks: store, Stats: store, Now: d.Now, Companion: defaultCompanion{}}
+	if table := d.Getenv(EnvHintTable); table != "" {
+		next.Companion = companion{hintstore.New(d.DynamoDB, table)}
+	}
+	mux := http.NewServeMux()
+	mux.Handle(nextaction.Route, httpapi.Wrap(nextaction.Handler(next), d.Log, time.Now))
+	mux.Handle("/", tasks.Handler(svc, d.Log))
+	h, err := observed(d, mux, serverFlowsOf("GET /tasks/today", "POST /tasks"))
 	if err != nil {
 		return nil, err
 	}
