@@ -70,9 +70,10 @@ func runNextStats(t *testing.T, db dynamo.API, table, run string) {
 		if err := s.EditTask(ctx, owner, tk, edit(tk, func(n *tasks.Task) { n.Completed = true }), tasks.Activity{Zone: berlin}); err != nil {
 			t.Fatal(err)
 		}
-		// task, open copy's delete, open count, statistics
-		if got := counted.Take(); len(got) != 1 || got[0] != 4 {
-			t.Errorf("transactions %v, want one of 4 items", got)
+		// task, open copy's delete, completion item (the weekly review's), open count,
+		// statistics
+		if got := counted.Take(); len(got) != 1 || got[0] != 5 {
+			t.Errorf("transactions %v, want one of 5 items", got)
 		}
 		bucketed := nextaction.Completion(tk, at, berlin)[0].Adds
 		stored, err := s.StatsCounters(ctx, owner, nextaction.Era(nextaction.Week(at)))
