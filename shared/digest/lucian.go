@@ -96,7 +96,7 @@ func buildLucian(ctx context.Context, src LucianSource, w Week, rule hintguard.R
 	out := &LucianDigest{Rule: rule, Cohorts: []LucianCohort{}, Days: []LucianDay{}, Tightened: []LucianTightened{}}
 	week := map[string]*LucianCohort{}
 	runs := map[string]*LucianTightened{}
-	var ended []LucianTightened
+	ended := []LucianTightened{}
 	for i := range 7 {
 		day := w.Start().AddDate(0, 0, i).Format(time.DateOnly)
 		d, err := src.Day(ctx, day)
