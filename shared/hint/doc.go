@@ -10,7 +10,9 @@
 // the decision read, so twenty concurrent requests never show more than the caps allow:
 // all but one lose the write, read again and are refused by the gap or the cap.
 //
-// It does not talk to DynamoDB (shared/hintstore does), and it does not measure task
-// completion or retention: the counters it writes per day and cohort are the inputs of
-// those guardrails, not the guardrails themselves.
+// It keeps the guardrails' inputs: per UTC day and cohort, every decision and event, each
+// task attempt the app reports (during a hint or not, once), and each user's first request
+// of a day (D7 retention); and it applies a cohort's tightened caps on the days
+// shared/hintguard, which decides them, says so. It does not talk to DynamoDB
+// (shared/hintstore does).
 package hint

@@ -6,8 +6,14 @@
 //	                                        the last shown times, the dismissal ladder, per
 //	                                        copy counts, and the last hint.Slots hints with
 //	                                        their feedback events
+//	                                        (and the day last seen, the first day with its
+//	                                        arm and Lucian setting, the last task attempt
+//	                                        counted)
 //	PK STATS#<UTC day>  SK <cohort>#<shard> counters of decisions (by reason), shows (by
-//	                                        kind) and events; TTL after CounterDays
+//	                                        kind), events, task attempts and retention;
+//	                                        TTL after CounterDays
+//	                    SK GUARD            the guardrail's verdicts of the day
+//	                                        (shared/hintstats)
 //
 // Everything a decision reads is one item, so a decision is one consistent GetItem, and
 // taking a hint's slot is one conditional UpdateItem on that item (Claim): it pins the
