@@ -9,6 +9,8 @@ RIE_VERSION ?= v0.0.0-20261030222936-bef5c4ba774d
 STATICCHECK_VERSION ?= v0.8.2
 STATICCHECK = $(GOBIN)/staticcheck
 PORT    ?= 3000
+# Extra `go test` flags of the test tiers; .ci/run sets -json to feed the flake gate.
+GOTESTFLAGS ?=
 
 # Each function's folder under functions/, by its logical ID in template.yaml.
 FN_DIR_TasksFunction := tasks
@@ -37,18 +39,18 @@ dev: $(if $(filter local,$(DYNAMODB)),tools-dynamodb-local)
 test: lint test-unit test-contract test-e2e test-browser
 
 test-unit:
-	$(GO) test -count=1 ./...
+	$(GO) test $(GOTESTFLAGS) -count=1 ./...
 
 test-contract: tools
-	$(GO) test -tags contract -count=1 ./tests/contract/...
+	$(GO) test $(GOTESTFLAGS) -tags contract -count=1 ./tests/contract/...
 
 test-e2e: tools
-	$(GO) test -tags e2e -count=1 ./tests/e2e/...
+	$(GO) test $(GOTESTFLAGS) -tags e2e -count=1 ./tests/e2e/...
 
 # The ops page from the local runner in headless Chromium (skipped without Chromium,
 # except with CI=true, where it fails).
 test-browser:
-	$(GO) test -tags browser -count=1 ./tests/browser/...
+	$(GO) test $(GOTESTFLAGS) -tags browser -count=1 ./tests/browser/...
 
 # Seeds a week through the local runner and saves the ops page as Chromium renders it.
 screenshot:

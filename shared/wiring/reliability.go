@@ -13,6 +13,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/eventstore"
+	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/ops"
@@ -162,9 +163,19 @@ func Ops(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	blockers, err := flake.DefaultBlockers()
+	if err != nil {
+		return nil, err
+	}
+	gate := &flake.Gate{Blockers: blockers, Store: store, Now: d.Now}
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
 		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Now: d.Now}
-	return httpFunction(d, ops.Handler(svc, d.Log, d.Now)), nil
+	mux := http.NewServeMux()
+	mux.Handle("/", ops.Handler(svc, d.Log, d.Now))
+	fh := flake.Handler(gate, d.Log, d.Now)
+	mux.Handle("POST /ci/runs", fh)
+	mux.Handle("GET /ops/flakes", fh)
+	return httpFunction(d, mux), nil
 }
 
 // observed measures the server flows of h's routes (routes maps "METHOD /path" to its flow)

@@ -392,6 +392,19 @@ func (w *world) tour() {
 	w.want(w.call("oncall", ops, "GET /ops/digests/{week}", "/ops/digests/2026-W48", "", nil), 200)
 	w.want(w.call("oncall", ops, "GET /ops/digests/{week}", "/ops/digests/2020-W01", "", nil), 404)
 	w.want(w.call("oncall", ops, "GET /ops", "/ops", "", nil), 200)
+	// The flake gate: CI posts two attempts of one commit, the second passing what the first
+	// failed; the ops routes show the week's flake.
+	ci := []string{"ci"}
+	const sha = "0123456789abcdef0123456789abcdef01234567"
+	e2eTest := func(action string) string {
+		return `{"Action":"` + action + `","Package":"github.com/lucian-app/phase12/tests/e2e","Test":"TestTasksUnderEmulator"}`
+	}
+	w.want(w.call("ci-bot", ci, "POST /ci/runs", "/ci/runs?commit="+sha+"&attempt=1", e2eTest("fail"), nil), 200)
+	w.want(w.call("ci-bot", ci, "POST /ci/runs", "/ci/runs?commit="+sha+"&attempt=2", e2eTest("pass"), nil), 200)
+	w.want(w.call("alice", nil, "POST /ci/runs", "/ci/runs?commit="+sha+"&attempt=3", e2eTest("pass"), nil), 403)
+	if fl := w.want(w.call("oncall", ops, "GET /ops/flakes", "/ops/flakes", "", nil), 200); fl["latest"].(map[string]any)["flaky"] != float64(1) {
+		t.Fatalf("GET /ops/flakes after a flake: %v", fl)
+	}
 	w.want(w.call("oncall", ops, "GET /ops/alerts", "/ops/alerts?state=resolved&limit=1", "", nil), 200)
 	if n := len(w.sns.Messages()); n < 3 {
 		t.Fatalf("%d SNS messages, want the page, its resolve and the digest", n)
