@@ -52,7 +52,13 @@ type backends struct {
 // store does not have, while minidyn evaluates every Query against the
 // whole table, so 33 Queries a bucket range would make the ops page and
 // the burn-rate check crawl as local data grows.
-var embeddedEnv = map[string]string{"FLOW_BUCKET_SHARDS": "0"}
+var embeddedEnv = map[string]string{"FLOW_BUCKET_SHARDS": "0", "FLOW_REPORTS": "inline"}
+
+// endpointEnv is what every local run changes, whatever the store: server-flow reports are
+// written before the request returns (FLOW_REPORTS=inline), so what a developer or a test
+// just did is on the ops page at once; FLOW_REPORTS=background in the environment runs them
+// as deployed.
+var endpointEnv = map[string]string{"FLOW_REPORTS": "inline"}
 
 // memoryBackends are the in-process DynamoDB and SNS, with the template's
 // tables and topics.
@@ -103,7 +109,7 @@ func newBackends(ctx context.Context, tmpl *samtemplate.Template, getenv func(st
 		if err := ensureTables(ctx, tmpl, db, db); err != nil {
 			return nil, err
 		}
-		b.db, b.admin, b.envDefaults = db, db, nil
+		b.db, b.admin, b.envDefaults = db, db, endpointEnv
 	}
 	if snsEndpoint != "" {
 		c := sns.NewFromConfig(cfg)

@@ -44,9 +44,12 @@ func (d day) delta(cat slo.Catalog) flowmetrics.Delta {
 	f, _ := cat.Flow(d.flow)
 	b := flowmetrics.Bucket{Total: d.events, Good: map[string]uint64{}}
 	for _, o := range f.Objectives {
-		if o.Kind == slo.Latency {
+		switch o.Kind {
+		case slo.Latency:
 			b.Good[o.Name] = d.events - d.slow
-		} else {
+		case slo.Degraded:
+			b.Good[o.Name] = d.events // the fixture's week had no degraded answers
+		default:
 			b.Good[o.Name] = d.events - d.failed
 		}
 	}

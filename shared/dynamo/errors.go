@@ -12,6 +12,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/degrade"
 )
 
 // ConditionFailed reports whether err is a failed condition of a single
@@ -82,7 +83,7 @@ func Transient(err error) bool {
 		canceled   *types.TransactionCanceledException
 	)
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), errors.Is(err, degrade.ErrOpen):
 		return true
 	case errors.As(err, &inProgress), errors.As(err, &conflict), errors.As(err, &throttled), errors.As(err, &limit), errors.As(err, &internal):
 		return true

@@ -137,7 +137,7 @@ func (b *Bucket) count(f slo.Flow, e Event) {
 		if b.Good == nil {
 			b.Good = make(map[string]uint64, len(f.Objectives))
 		}
-		if o.Good(e.Latency(), e.OK) {
+		if o.Judge(e.Latency(), e.OK, e.Degraded) {
 			b.Good[o.Name]++
 		} else if _, ok := b.Good[o.Name]; !ok {
 			b.Good[o.Name] = 0 // keep the key, so a bucket of only bad events says so

@@ -37,6 +37,9 @@ type Event struct {
 	LatencyMs float64
 	OK        bool
 	At        time.Time
+	// Degraded: the server answered from a last good answer or failed fast (a server
+	// flow's degraded objective); never set from a client's report.
+	Degraded bool
 }
 
 // Latency is the event's latency as a duration, for slo.Objective.Good.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/httpapi"
 	"github.com/lucian-app/phase12/shared/slo"
 )
@@ -27,6 +28,9 @@ type Observer struct {
 	Log     *slog.Logger
 	// Routes maps "METHOD /path" to the flow it measures.
 	Routes map[string]string
+	// Reports, when set, takes each report off the request path (deployed functions);
+	// nil writes it before the request returns (tests that read the counts at once).
+	Reports *Reporter
 }
 
 // Wrap reports the watched routes of h. A failed report is logged and never
@@ -40,10 +44,19 @@ func (o *Observer) Wrap(h http.Handler) http.Handler {
 		}
 		start := o.Now()
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
+		ctx, mark := degrade.WithMark(r.Context())
+		h.ServeHTTP(rec, r.WithContext(ctx))
+		// Degraded: the handler answered from a last good answer, or failed fast because a
+		// dependency was out of budget or behind an open breaker (httpapi.WriteError marks
+		// those); a dependency that simply fails is the availability objective's.
 		e := Event{Flow: flow, LatencyMs: float64(o.Now().Sub(start).Microseconds()) / 1000,
-			OK: rec.status < 500, At: start.UTC()}
-		if err := o.Writer.Add(r.Context(), attribute(Aggregate(o.Catalog, []Event{e}), callerOf(r))); err != nil {
+			OK: rec.status < 500, At: start.UTC(), Degraded: mark.Degraded()}
+		deltas := attribute(Aggregate(o.Catalog, []Event{e}), callerOf(r))
+		if o.Reports != nil {
+			o.Reports.Report(deltas)
+			return
+		}
+		if err := o.Writer.Add(r.Context(), deltas); err != nil {
 			o.Log.Warn("flow metrics: could not record the server flow", "flow", flow, "err", err)
 		}
 	})

@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/degrade"
 )
 
 // statusOf is the one table from error code to HTTP status (DESIGN §3).
@@ -65,6 +67,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if e.Code == apperr.DependencyUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+		if errors.Is(err, degrade.ErrOpen) || errors.Is(err, context.DeadlineExceeded) {
+			// Failed fast to protect the request (breaker open, out of budget): a
+			// degraded answer, for the flow's degraded objective.
+			degrade.MarkDegraded(r.Context())
+		}
 	}
 	body := map[string]any{"error": ErrorDetail{Code: e.Code, Message: e.Message, RequestID: rid}}
 	for k, v := range e.Extra {

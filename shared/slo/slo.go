@@ -39,6 +39,10 @@ const (
 	Latency Kind = "latency"
 	// Availability objectives count an event as good when it succeeded.
 	Availability Kind = "availability"
+	// Degraded objectives count an event as good when its answer was not degraded: not
+	// served from an instance's last good answer, not a fast 503 of a dependency out of
+	// budget or behind an open breaker (package degrade). Only server flows know this.
+	Degraded Kind = "degraded"
 )
 
 // Source says who measures a flow's events.
@@ -129,8 +133,16 @@ func (f Flow) Objective(name string) (Objective, bool) {
 // Every event counts toward the objective's total; see the package comment for why a latency
 // objective ignores the outcome.
 func (o Objective) Good(latency time.Duration, ok bool) bool {
-	if o.Kind == Latency {
+	return o.Judge(latency, ok, false)
+}
+
+// Judge is Good for an event that may have been answered degraded.
+func (o Objective) Judge(latency time.Duration, ok, degraded bool) bool {
+	switch o.Kind {
+	case Latency:
 		return latency <= o.Threshold
+	case Degraded:
+		return !degraded
 	}
 	return ok
 }
@@ -291,8 +303,8 @@ func (v *validator) objective(path, flow string, fo fileObjective) Objective {
 	if o.Kind == "" {
 		o.Kind = Kind(fo.Name)
 	}
-	if o.Kind != Latency && o.Kind != Availability {
-		v.addf(path+".kind", "unknown objective kind %q (want %q or %q; it defaults to the name)", o.Kind, Latency, Availability)
+	if o.Kind != Latency && o.Kind != Availability && o.Kind != Degraded {
+		v.addf(path+".kind", "unknown objective kind %q (want %q, %q or %q; it defaults to the name)", o.Kind, Latency, Availability, Degraded)
 	}
 	switch {
 	case fo.Target == nil:
@@ -309,7 +321,7 @@ func (v *validator) objective(path, flow string, fo fileObjective) Objective {
 		v.addf(path+".thresholdMs", "must be a positive number of milliseconds")
 	case o.Kind == Latency:
 		o.Threshold = time.Duration(*fo.ThresholdMs) * time.Millisecond
-	case o.Kind == Availability && fo.ThresholdMs != nil:
+	case o.Kind != Latency && fo.ThresholdMs != nil:
 		v.addf(path+".thresholdMs", "only latency objectives have a threshold")
 	}
 	switch {

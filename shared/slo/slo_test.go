@@ -12,8 +12,8 @@ func TestDefaultCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Default() error: %v", err)
 	}
-	if c.Version != 2 {
-		t.Errorf("Version = %d, want 2 (sources and client flows)", c.Version)
+	if c.Version != 3 {
+		t.Errorf("Version = %d, want 3 (degraded objectives)", c.Version)
 	}
 	if got, want := c.BudgetingWindow, 30*24*time.Hour; got != want {
 		t.Errorf("BudgetingWindow = %v, want %v", got, want)
@@ -53,6 +53,11 @@ func TestDefaultCatalog(t *testing.T) {
 					Runbook: "docs/runbooks/" + tt.flow + "-latency.md", MinEvents: DefaultMinEvents},
 				{Name: "availability", Kind: Availability, Target: tt.availability,
 					Runbook: "docs/runbooks/" + tt.flow + "-availability.md", MinEvents: DefaultMinEvents},
+			}
+			if tt.source == Server {
+				// Every server flow counts its degraded answers (issue 13).
+				want = append(want, Objective{Name: "degraded", Kind: Degraded, Target: 0.99,
+					Runbook: "docs/runbooks/degraded.md", MinEvents: DefaultMinEvents})
 			}
 			if len(f.Objectives) != len(want) {
 				t.Fatalf("Objectives = %+v, want %+v", f.Objectives, want)
@@ -292,5 +297,19 @@ func TestErrorBudget(t *testing.T) {
 		if got := (Objective{Target: tt.target}).ErrorBudget(); math.Abs(got-tt.want) > 1e-12 {
 			t.Errorf("ErrorBudget() for target %v = %v, want %v", tt.target, got, tt.want)
 		}
+	}
+}
+
+func TestDegradedObjectiveJudgesTheDegradedMarkOnly(t *testing.T) {
+	o := Objective{Name: "degraded", Kind: Degraded, Target: 0.99}
+	for _, tt := range []struct {
+		ok, degraded, want bool
+	}{{true, false, true}, {false, false, true}, {true, true, false}, {false, true, false}} {
+		if got := o.Judge(time.Hour, tt.ok, tt.degraded); got != tt.want {
+			t.Errorf("Judge(ok %v, degraded %v) = %v, want %v", tt.ok, tt.degraded, got, tt.want)
+		}
+	}
+	if !(Objective{Kind: Availability}).Judge(0, true, true) {
+		t.Error("an availability objective judged a degraded but ok answer bad; want good (it judges outcomes)")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/ids"
 )
 
@@ -32,6 +33,10 @@ type Service struct {
 	Repo  Repository
 	Now   func() time.Time
 	NewID ids.Generator
+	// LastGood, when set, keeps each today_load answer, so that while AppTable is
+	// unavailable (a 503 dependency_unavailable: out of budget, breaker open) the same
+	// request is answered from it, degraded, if it is at most degrade.MaxStale old.
+	LastGood *degrade.LastGood
 }
 
 // CreateTask validates in and stores the new task.

@@ -12,6 +12,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/eventstore"
 	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
@@ -33,6 +34,10 @@ const (
 	// EnvFlowEventsPerCallerPerMinute is how many flow events one caller may report a
 	// minute through POST /metrics/flows (default flowmetrics.DefaultPerCallerPerMinute).
 	EnvFlowEventsPerCallerPerMinute = "FLOW_EVENTS_PER_CALLER_PER_MINUTE"
+	// EnvFlowReports is how a function reports its server flows: "background" (the
+	// template's: behind the request, shed while OpsTable is slow; flowmetrics.Reporter) or
+	// "inline" (the default: before the request returns, so a test reads the counts at once).
+	EnvFlowReports = "FLOW_REPORTS"
 )
 
 // maxPerCallerPerMinute keeps the configured limit a limit: at 100,000 events a minute one
@@ -196,5 +201,15 @@ func observed(d Deps, h http.Handler, routes map[string]string) (http.Handler, e
 		}
 	}
 	o := &flowmetrics.Observer{Catalog: cat, Writer: store, Now: d.Now, Log: d.Log, Routes: routes}
+	switch v := strings.TrimSpace(d.Getenv(EnvFlowReports)); v {
+	case "", "inline":
+	case "background":
+		// OpsTable behind its own breaker: while it is slow or failing, reports are shed.
+		guarded := opsstore.New(dynamo.NewGuard(d.DynamoDB, "dynamodb OpsTable"), store.Table)
+		guarded.Shards = store.Shards
+		o.Reports = &flowmetrics.Reporter{Writer: guarded, Log: d.Log}
+	default:
+		return nil, fmt.Errorf("configuration: %s=%q is not inline or background", EnvFlowReports, v)
+	}
 	return o.Wrap(h), nil
 }

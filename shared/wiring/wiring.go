@@ -15,6 +15,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/hintstore"
@@ -89,7 +90,8 @@ func appStore(d Deps) (*appstore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := appstore.New(d.DynamoDB, table)
+	// AppTable's circuit breaker in this warm instance, with a timeout on each attempt.
+	s := appstore.New(dynamo.NewGuard(d.DynamoDB, "dynamodb AppTable"), table)
 	for _, q := range []struct {
 		name string
 		dst  *int
@@ -142,7 +144,7 @@ func Tasks(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &tasks.Service{Repo: store, Now: d.Now, NewID: d.NewID}
+	svc := &tasks.Service{Repo: store, Now: d.Now, NewID: d.NewID, LastGood: degrade.NewLastGood(d.Now)}
 	next := &nextaction.Service{Tasks: store, Stats: store, Now: d.Now, Companion: defaultCompanion{}}
 	if table := d.Getenv(EnvHintTable); table != "" {
 		next.Companion = companion{hintstore.New(d.DynamoDB, table)}
@@ -150,11 +152,17 @@ func Tasks(d Deps) (any, error) {
 	mux := http.NewServeMux()
 	mux.Handle(nextaction.Route, httpapi.Wrap(nextaction.Handler(next), d.Log, time.Now))
 	mux.Handle("/", tasks.Handler(svc, d.Log))
-	h, err := observed(d, mux, serverFlowsOf("GET /tasks/today", "POST /tasks"))
+	h, err := observed(d, budgeted(mux), serverFlowsOf("GET /tasks/today", "POST /tasks"))
 	if err != nil {
 		return nil, err
 	}
 	return httpFunction(d, h), nil
+}
+
+// budgeted gives each request of h its route's deadline budget (degrade.DefaultBudgets:
+// the SLO threshold less a margin; other routes degrade.DefaultOtherRoutes).
+func budgeted(h http.Handler) http.Handler {
+	return degrade.Deadlines{Routes: degrade.DefaultBudgets()}.Wrap(h)
 }
 
 // Main is the whole of a function's main: build the deployed
@@ -209,7 +217,7 @@ func ExecuteIntent(d Deps) (any, error) {
 	}
 	e := &execute.Engine{Store: store, Now: d.Now, NewID: d.NewID,
 		UndoEnabled: enabled, UndoWindow: window, Levers: levers}
-	h, err := observed(d, execute.Handler(e, d.Log), serverFlowsOf("POST /intents/execute"))
+	h, err := observed(d, budgeted(execute.Handler(e, d.Log)), serverFlowsOf("POST /intents/execute"))
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +239,7 @@ func Undo(d Deps) (any, error) {
 		return nil, err
 	}
 	s := &undo.Service{Store: store, Now: d.Now, NewID: d.NewID, Enabled: enabled, Levers: levers}
-	h, err := observed(d, undo.Handler(s, d.Log), serverFlowsOf("POST /undo"))
+	h, err := observed(d, budgeted(undo.Handler(s, d.Log)), serverFlowsOf("POST /undo"))
 	if err != nil {
 		return nil, err
 	}
