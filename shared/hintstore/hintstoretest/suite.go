@@ -346,6 +346,13 @@ func Run(t *testing.T, db dynamo.API, table string) {
 	RunParallel(t, db, table)
 }
 
+// tightened is a guardrail that tightens every cohort's caps.
+type tightened struct{}
+
+func (tightened) Verdict(_ context.Context, cohort string, _ time.Time) (hintguard.Verdict, error) {
+	return hintguard.Verdict{Cohort: cohort, Tightened: true, Why: "tightened by the suite"}, nil
+}
+
 // sameState compares what a Store keeps (the ring by value).
 func sameState(a, b hint.State) bool {
 	ra, rb := a.Ring, b.Ring
@@ -551,6 +558,49 @@ func RunParallel(t *testing.T, db dynamo.API, table string) {
 		// full day has room for every cap.
 		if got := perDay["2026-12-01"]; got[hint.Tip] != 3 || got[hint.BreakInvite] != 2 {
 			t.Errorf("2026-12-01: %v, want exactly the caps (3 tips, 2 break invites)", got)
+		}
+	})
+	t.Run("parallel rounds through a day never pass tightened caps", func(t *testing.T) {
+		lost := &Lost{Store: s}
+		f := NewFixture(t, lost)
+		f.Service.Guard = tightened{}
+		u := "tight-" + run
+		if code := f.Do(t, u, "PUT", "/companion/settings",
+			`{"lucian_enabled":true,"hints_enabled":true,"break_invites_enabled":true,"quiet_hours":null}`, nil); code != 200 {
+			t.Fatalf("PUT settings: %d", code)
+		}
+		day := Start.Add(15 * time.Hour) // 2026-12-01 00:00 UTC
+		kinds := map[hint.Kind]int{}
+		var last time.Time
+		for round := range 24 * 4 { // every 15 minutes for the day
+			now := day.Add(time.Duration(round) * 15 * time.Minute)
+			f.Clock.Set(now)
+			lost.Hold(Twins) // every twin reads before any writes: all decide alike, all but one lose
+
+			shown := 0
+			for _, n := range f.NextTogether(t, u, Twins, 30) {
+				if !n.Show {
+					continue
+				}
+				shown++
+				kinds[n.Hint.Kind]++
+				if !last.IsZero() && now.Sub(last) < 60*time.Minute {
+					t.Errorf("a hint at %v, %v after the last; the tightened gap is 60 min", now, now.Sub(last))
+				}
+				last = now
+			}
+			if shown > 1 {
+				t.Fatalf("round at %v showed %d hints", now, shown)
+			}
+		}
+		t.Logf("%d claims written, %d lost", lost.Claims.Load(), lost.Refused.Load())
+		// Two slots in the day (a break invite at 00:00, a tip at 01:00), each raced for by
+		// every twin.
+		if won := lost.Claims.Load() - lost.Refused.Load(); won != 2 || lost.Refused.Load() != 2*(Twins-1) {
+			t.Errorf("%d claims won, %d lost: want 2 won and %d lost", won, lost.Refused.Load(), 2*(Twins-1))
+		}
+		if kinds[hint.Tip]+kinds[hint.Mood] != 1 || kinds[hint.BreakInvite] != 1 {
+			t.Errorf("the day showed %v, want exactly the tightened caps (1 tip, 1 break invite)", kinds)
 		}
 	})
 	t.Run(fmt.Sprintf("%d parallel dismissals of one hint count once", Twins), func(t *testing.T) {
