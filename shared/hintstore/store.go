@@ -431,3 +431,10 @@ func (s *Store) Settings(ctx context.Context, user string) (hint.Settings, error
 	}
 	return stateOf(out.Item).Settings, nil
 }
+
+// Timezone is the zone the user chose in the companion settings ("" none: the device's):
+// the weekly review builds a user's weeks in it.
+func (s *Store) Timezone(ctx context.Context, user string) (string, error) {
+	set, err := s.Settings(ctx, user)
+	return set.Timezone, err
+}
