@@ -21,6 +21,7 @@ FN_DIR_BurnRateCheckFunction := burn-rate-check
 FN_DIR_OpsFunction := ops
 FN_DIR_WeeklyDigestFunction := weekly-digest
 FN_DIR_HintCooldownFunction := hint-cooldown
+FN_DIR_WeeklyReviewFunction := weekly-review
 
 FUNCTIONS := $(patsubst FN_DIR_%,%,$(filter FN_DIR_%,$(.VARIABLES)))
 fn_dir = $(or $(FN_DIR_$(1)),$(error no function folder for $(1): add FN_DIR_$(1) to the Makefile))

@@ -429,6 +429,71 @@ func (w *world) tour() {
 		t.Fatalf("right after a dismissal: %v", again)
 	}
 	w.want(w.call("", nil, "POST /hints/next", "/hints/next", next, nil), 401)
+
+	w.reviewTour()
+}
+
+// reviewTour drives the weekly review: dave is active in week 46 (his first review), quiet
+// in 47 and back in 48 with a task slipped since 46, so his review of 48 is "returning" and
+// recommends moving that task (a reschedule through the engine); alice's review of 48 is
+// built in her companion settings' zone (Europe/Berlin), dismissed, then adopted (a
+// creation); events are taken once; another user's review is 404.
+func (w *world) reviewTour() {
+	t := w.t
+	key := func(k string) map[string]string { return map[string]string{"Idempotency-Key": k} }
+	w.clk.Set(time.Date(2026, 11, 12, 10, 0, 0, 0, time.UTC))
+	w.want(w.call("dave", nil, "POST /tasks", "/tasks", `{"title":"Renew passport","due":"2026-11-13"}`, nil), 201)
+	chore := w.want(w.call("dave", nil, "POST /tasks", "/tasks", `{"title":"Old chore","due":"2026-11-12"}`, nil), 201)
+	w.want(w.call("dave", nil, "PATCH /tasks/{id}", "/tasks/"+str(chore, "task", "id"), `{"completed":true}`, nil), 200)
+	w.clk.Set(time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC))
+	first := w.want(w.call("dave", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W46&timezone=UTC", "", nil), 200)
+	if str(first, "review", "week") != "2026-W46" {
+		t.Fatalf("dave's first review: %v", first)
+	}
+	w.clk.Set(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+	back := w.want(w.call("dave", nil, "POST /tasks", "/tasks", `{"title":"Unpack","due":"2026-11-25"}`, nil), 201)
+	w.want(w.call("dave", nil, "PATCH /tasks/{id}", "/tasks/"+str(back, "task", "id"), `{"completed":true}`, nil), 200)
+	w.clk.Set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+	rv := w.want(w.call("dave", nil, "GET /reviews/weekly", "/reviews/weekly?timezone=UTC", "", nil), 200)
+	if str(rv, "review", "situation", "class") != "returning" {
+		t.Fatalf("dave's review of week 48: %v", rv)
+	}
+	adopted := w.want(w.call("dave", nil, "POST /reviews/weekly/{week}/recommendations/{id}/adopt",
+		"/reviews/weekly/2026-W48/recommendations/r1/adopt", "", key("a1")), 200)
+	if str(adopted, "execution", "intent", "type") != "reschedule_task" {
+		t.Fatalf("dave's adoption: %v", adopted)
+	}
+	w.want(w.call("dave", nil, "POST /reviews/weekly/{week}/recommendations/{id}/adopt",
+		"/reviews/weekly/2026-W48/recommendations/r1/adopt", "", key("a2")), 200)
+	w.want(w.call("dave", nil, "POST /reviews/weekly/{week}/recommendations/{id}/dismiss",
+		"/reviews/weekly/2026-W48/recommendations/r1/dismiss", "", nil), 409)
+	w.want(w.call("bob", nil, "POST /reviews/weekly/{week}/recommendations/{id}/adopt",
+		"/reviews/weekly/2026-W48/recommendations/r1/adopt", "", key("a3")), 404)
+	w.want(w.call("dave", nil, "POST /reviews/weekly/{week}/recommendations/{id}/adopt",
+		"/reviews/weekly/2026-W48/recommendations/r1/adopt", "", nil), 400)
+
+	held := w.want(w.call("carol", nil, "GET /reviews/weekly", "/reviews/weekly?timezone=UTC", "", nil), 200)
+	if h, _ := held["review"].(map[string]any); h["holdout"] != true || len(h["recommendations"].([]any)) != 0 {
+		t.Fatalf("carol is in the holdout (bucket 0.0313 of 0.05) and got %v", held)
+	}
+	mine := w.want(w.call("alice", nil, "GET /reviews/weekly", "/reviews/weekly", "", nil), 200)
+	if str(mine, "review", "timezone") != "Europe/Berlin" {
+		t.Fatalf("alice's review is not in her settings' zone: %v", mine)
+	}
+	w.want(w.call("alice", nil, "POST /reviews/weekly/{week}/recommendations/{id}/dismiss",
+		"/reviews/weekly/2026-W48/recommendations/r1/dismiss", "", nil), 200)
+	w.want(w.call("alice", nil, "POST /reviews/weekly/{week}/recommendations/{id}/adopt",
+		"/reviews/weekly/2026-W48/recommendations/r1/adopt", "", key("a4")), 200)
+	events := `{"events":[{"event_id":"rv-1","name":"review_opened","week":"2026-W48"},{"event_id":"rv-2","name":"rec_shown","week":"2026-W48","rec_id":"r1","visible_ms":2100},{"event_id":"rv-3","name":"rec_opened","week":"2026-W48","rec_id":"r1"}]}`
+	w.want(w.call("alice", nil, "POST /reviews/events", "/reviews/events", events, nil), 200)
+	if again := w.want(w.call("alice", nil, "POST /reviews/events", "/reviews/events", events, nil), 200); again["duplicates"] != 3.0 {
+		t.Fatalf("the same events again: %v", again)
+	}
+	w.want(w.call("bob", nil, "POST /reviews/events", "/reviews/events", events, nil), 404)
+	w.want(w.call("alice", nil, "POST /reviews/events", "/reviews/events", `{"events":[{"event_id":"x","name":"opened","week":"2026-W48"}]}`, nil), 400)
+	w.want(w.call("alice", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W60", "", nil), 400)
+	w.want(w.call("alice", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W49", "", nil), 404)
+	w.want(w.call("", nil, "GET /reviews/weekly", "/reviews/weekly", "", nil), 401)
 }
 
 // leverParameter is SSM with parameters by name.

@@ -64,6 +64,7 @@ func Functions() map[string]Builder {
 		"OpsFunction":           Ops,
 		"WeeklyDigestFunction":  WeeklyDigest,
 		"HintCooldownFunction":  HintCooldown,
+		"WeeklyReviewFunction":  WeeklyReview,
 	}
 }
 

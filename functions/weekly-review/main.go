@@ -1,0 +1,8 @@
+// Command weekly-review is WeeklyReviewFunction: the caller's weekly review (built on
+// demand when the schedule has not built it yet), adopting and dismissing its
+// recommendations, and the review's events.
+package main
+
+import "github.com/lucian-app/phase12/shared/wiring"
+
+func main() { wiring.Main("WeeklyReviewFunction", wiring.WeeklyReview) }
