@@ -3,9 +3,11 @@ package flowmetrics
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
@@ -45,6 +47,12 @@ type Service struct {
 	// (tests that measure something else). The deployed function always has one.
 	Limiter            Limiter
 	PerCallerPerMinute int
+	// Levers' metric_ingest_sampling is the share of accepted events counted (nil: all),
+	// each kept when Rand() is below it (math/rand/v2's Float64 when nil). An operator
+	// lowers it to take load off OpsTable; ratios (what the objectives judge) stay
+	// unbiased, counts shrink by the share.
+	Levers degrade.Reader
+	Rand   func() float64
 }
 
 // Result is the answer to an ingest request.
@@ -65,8 +73,10 @@ func (s *Service) Ingest(ctx context.Context, caller string, raw []json.RawMessa
 	if n := minuteBuckets(events); n > MaxMinuteBuckets {
 		return Result{}, apperr.Field("events", "the accepted events fall into %d minute buckets (distinct flow and minute), at most %d are allowed in one request: send the events of a few minutes per request", n, MaxMinuteBuckets)
 	}
+	accepted := len(events)
+	events = s.sample(ctx, events)
 	if len(events) == 0 {
-		return Result{Accepted: 0, Rejected: rejected}, nil
+		return Result{Accepted: accepted, Rejected: rejected}, nil
 	}
 	if s.Limiter != nil {
 		limit := s.PerCallerPerMinute
@@ -85,7 +95,26 @@ func (s *Service) Ingest(ctx context.Context, caller string, raw []json.RawMessa
 	if err := s.Writer.Add(ctx, attribute(Aggregate(s.Catalog, events), caller)); err != nil {
 		return Result{}, err
 	}
-	return Result{Accepted: len(events), Rejected: rejected}, nil
+	return Result{Accepted: accepted, Rejected: rejected}, nil
+}
+
+// sample keeps the share of events the metric_ingest_sampling lever says.
+func (s *Service) sample(ctx context.Context, events []Event) []Event {
+	p := degrade.Of(ctx, s.Levers).MetricIngestSampling
+	if p >= 1 {
+		return events
+	}
+	draw := s.Rand
+	if draw == nil {
+		draw = rand.Float64
+	}
+	kept := events[:0:0]
+	for _, e := range events {
+		if draw() < p {
+			kept = append(kept, e)
+		}
+	}
+	return kept
 }
 
 // RetryAfter is the whole seconds from now until the next minute, when a caller's count

@@ -13,6 +13,7 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/digest"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 )
@@ -47,6 +48,8 @@ type PageData struct {
 	// Acked is the alert a form post just acknowledged (?acked=), read back: nil unless it
 	// exists and is acknowledged.
 	Acked *alert.Alert
+	// Levers is the emergency levers' state, nil when the service has no reader.
+	Levers *degrade.LeverState
 }
 
 // Sparkline is one flow's 1-hour burn rate over the last HistoryHours hours: a point at the
@@ -99,6 +102,10 @@ func (s *Service) Page(ctx context.Context) (PageData, error) {
 		return PageData{}, err
 	}
 	p := PageData{Snapshot: snap, Burn: burn, Firing: firing}
+	if s.Levers != nil {
+		st := s.Levers.State(ctx)
+		p.Levers = &st
+	}
 	if s.Digests != nil {
 		rec, err := s.Digests.Latest(ctx)
 		switch {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/burnrate"
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/digest"
 )
 
@@ -243,6 +244,10 @@ func renderPage(p PageData) []byte {
 	writeBurn(w, p.Burn)
 	w.raw("\n\n")
 	writeDigestSection(w, p.Digest)
+	if p.Levers != nil {
+		w.raw("\n\n")
+		writeLevers(w, p.Snapshot.GeneratedAt, *p.Levers)
+	}
 	w.raw("\n</main>\n</body>\n</html>\n")
 	return w.b.Bytes()
 }
@@ -654,4 +659,57 @@ func (w *pageWriter) objectiveRow(flow, objective string, i, n int) {
 		w.text(flow)
 		w.raw("</strong>")
 	}
+}
+
+// writeLevers shows the emergency levers in force, which differ from the defaults, and
+// where they were read from (README "Emergency levers").
+func writeLevers(w *pageWriter, now time.Time, st degrade.LeverState) {
+	w.raw("<section id=\"levers\">\n<h2>Emergency levers</h2>\n<p class=\"muted\">From ")
+	w.text(st.Source)
+	switch {
+	case st.Defaults:
+		w.raw(": not read yet, the defaults are in force")
+	default:
+		w.raw(", read ")
+		w.text(ago(now, st.ReadAt))
+		w.raw(" ago (at most 60 s old on every instance)")
+	}
+	w.raw(".")
+	if st.Err != "" {
+		w.raw(" <strong>Last read failed:</strong> ")
+		w.text(st.Err)
+		w.raw(" (the levers above stay in force).")
+	}
+	w.raw("</p>\n<table id=\"levers-table\">\n<thead><tr><th>Lever</th><th>State</th><th>Default</th></tr></thead>\n<tbody>\n")
+	def := degrade.DefaultLevers()
+	onOff := func(b bool) string {
+		if b {
+			return "on"
+		}
+		return "off"
+	}
+	rows := []struct{ name, now, def string }{
+		{"undo", onOff(st.Levers.Undo), onOff(def.Undo)},
+		{"hints", onOff(st.Levers.Hints), onOff(def.Hints)},
+		{"break_invites", onOff(st.Levers.BreakInvites), onOff(def.BreakInvites)},
+		{"ai_rephrase", onOff(st.Levers.AIRephrase), onOff(def.AIRephrase)},
+		{"weekly_review", onOff(st.Levers.WeeklyReview), onOff(def.WeeklyReview)},
+		{"metric_ingest_sampling", float(st.Levers.MetricIngestSampling), float(def.MetricIngestSampling)},
+	}
+	for _, r := range rows {
+		w.raw("<tr data-lever=\"")
+		w.text(r.name)
+		w.raw("\"")
+		if r.now != r.def {
+			w.raw(" class=\"flipped\"")
+		}
+		w.raw("><td><code>")
+		w.text(r.name)
+		w.raw("</code></td><td>")
+		w.text(r.now)
+		w.raw("</td><td>")
+		w.text(r.def)
+		w.raw("</td></tr>\n")
+	}
+	w.raw("</tbody>\n</table>\n</section>")
 }

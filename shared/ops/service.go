@@ -9,6 +9,7 @@ import (
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/cursor"
+	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/digest"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/slo"
@@ -46,7 +47,11 @@ type Service struct {
 	Incidents Incidents
 	// Digests serves the weekly digests (GET /ops/digests/..., the ops page).
 	Digests Digests
-	Now     func() time.Time
+	// Levers, when set, is the emergency levers' state the page shows.
+	Levers interface {
+		State(ctx context.Context) degrade.LeverState
+	}
+	Now func() time.Time
 }
 
 // Snapshot is the SLO snapshot of every flow.

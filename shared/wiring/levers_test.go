@@ -198,3 +198,22 @@ func TestEveryFunctionThatReadsTheLeversMayReadThem(t *testing.T) {
 		}
 	}
 }
+
+func TestTheOpsPageShowsTheLevers(t *testing.T) {
+	h := buildHTTP(t, "OpsFunction", map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable,
+		wiring.EnvLevers: `{"undo":false,"metric_ingest_sampling":0.25}`})
+	resp := apiCall{method: "GET", route: "/ops", path: "/ops", claims: map[string]string{"sub": "oncall", "cognito:groups": "[ops]"}}.do(t, h)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /ops: %d %s", resp.StatusCode, resp.Body)
+	}
+	for _, want := range []string{
+		`<section id="levers">`, "From environment LEVERS, read",
+		`<tr data-lever="undo" class="flipped"><td><code>undo</code></td><td>off</td><td>on</td></tr>`,
+		`<tr data-lever="hints"><td><code>hints</code></td><td>on</td><td>on</td></tr>`,
+		`<tr data-lever="metric_ingest_sampling" class="flipped"><td><code>metric_ingest_sampling</code></td><td>0.25</td><td>1</td></tr>`,
+	} {
+		if !strings.Contains(resp.Body, want) {
+			t.Errorf("the ops page lacks %q", want)
+		}
+	}
+}

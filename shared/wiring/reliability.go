@@ -95,7 +95,11 @@ func FlowMetrics(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: d.Now, Limiter: store, PerCallerPerMinute: limit}
+	levers, err := leverReader(d)
+	if err != nil {
+		return nil, err
+	}
+	svc := &flowmetrics.Service{Catalog: cat, Writer: store, Now: d.Now, Limiter: store, PerCallerPerMinute: limit, Levers: levers}
 	events, err := productEvents(d)
 	if err != nil {
 		return nil, err
@@ -173,8 +177,12 @@ func Ops(d Deps) (any, error) {
 		return nil, err
 	}
 	gate := &flake.Gate{Blockers: blockers, Store: store, Now: d.Now}
+	levers, err := leverReader(d)
+	if err != nil {
+		return nil, err
+	}
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
-		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Now: d.Now}
+		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Levers: levers, Now: d.Now}
 	mux := http.NewServeMux()
 	mux.Handle("/", ops.Handler(svc, d.Log, d.Now))
 	fh := flake.Handler(gate, d.Log, d.Now)
