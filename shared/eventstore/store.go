@@ -96,6 +96,14 @@ func (s *Store) Record(ctx context.Context, user string, e productevents.Event, 
 	items := func(first bool) []types.TransactWriteItem {
 		update := "ADD #n :one"
 		names := map[string]string{"#n": "n_" + e.Name}
+		for i, c := range e.Counters {
+			if c == e.Name {
+				continue // one counter may not be added twice in one update
+			}
+			p := fmt.Sprintf("#c%d", i)
+			update += ", " + p + " :one"
+			names[p] = "n_" + c
+		}
 		if first {
 			update += ", #u :one"
 			names["#u"] = "u_" + e.Name

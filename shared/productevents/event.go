@@ -30,6 +30,10 @@ type Event struct {
 	Name    string    `json:"name"`
 	At      time.Time `json:"at"`
 	TaskID  string    `json:"task_id,omitempty"`
+	// Counters are further week counters the event adds to beside its name's, set by
+	// the server (Service.Derive), never by a client: e.g. the next action's counts by
+	// experiment arm. The store adds them in the event's own write.
+	Counters []string `json:"-"`
 }
 
 // Week is the ISO week (UTC) an event counts in, e.g. "2026-W49".

@@ -61,6 +61,10 @@ type Result struct {
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// Derive, when set, names further counters a new event adds to (Event.Counters),
+	// e.g. the next action's shown and started counts by arm (nextaction.Derive). It runs
+	// before Record, so a duplicate may pay its read, but only a recorded event counts.
+	Derive func(ctx context.Context, user string, e Event) ([]string, error)
 }
 
 // Ingest validates every event first (one bad event refuses the whole request, naming it,
@@ -89,6 +93,13 @@ func (s *Service) Ingest(ctx context.Context, user string, raw []wireEvent) (Res
 	res := Result{Duplicates: len(raw) - len(evs)}
 	for _, e := range evs {
 		n, _ := Lookup(e.Name)
+		if s.Derive != nil {
+			c, err := s.Derive(ctx, user, e)
+			if err != nil {
+				return Result{}, err
+			}
+			e.Counters = c
+		}
 		out, err := s.Store.Record(ctx, user, e, n.Once)
 		if err != nil {
 			return Result{}, err

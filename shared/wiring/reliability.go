@@ -17,6 +17,7 @@ import (
 	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/metrics"
+	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/ops"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/productevents"
@@ -106,7 +107,11 @@ func FlowMetrics(d Deps) (any, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /metrics/flows", flowmetrics.Handler(svc, d.Log, d.Now))
-	mux.Handle(productevents.Route, productevents.Handler(&productevents.Service{Store: events, Now: d.Now}, d.Log, d.Now))
+	// The next action's shown and started counts by arm ride on the events' own writes.
+	derive := func(ctx context.Context, user string, e productevents.Event) ([]string, error) {
+		return nextaction.Derive(ctx, events, user, e)
+	}
+	mux.Handle(productevents.Route, productevents.Handler(&productevents.Service{Store: events, Now: d.Now, Derive: derive}, d.Log, d.Now))
 	return httpFunction(d, mux), nil
 }
 

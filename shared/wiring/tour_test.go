@@ -355,6 +355,17 @@ func (w *world) tour() {
 		fmt.Sprintf(`{"events":[{"event_id":"o1","name":"onboarding_started","at":%q},{"event_id":"o2","name":"onboarding_completed","at":%q}]}`, at, at), nil), 200)
 	w.want(w.call("alice", nil, "POST /events/product", "/events/product",
 		fmt.Sprintf(`{"events":[{"event_id":"o3","name":"signed_up","at":%q}]}`, at), nil), 400)
+	// The next action measured: shown, started within 10 minutes, dismissed; the dismissed
+	// task is not suggested again today.
+	mum := str(w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":"Plan the week","priority":1}`, nil), 201), "task", "id")
+	if next := w.call("alice", nil, "GET /tasks/next", "/tasks/next?timezone=Europe/Berlin&limit=5", "", nil); next.status != 200 || !strings.Contains(next.body, mum) {
+		t.Errorf("GET /tasks/next: %d %s, want 200 suggesting %s (undated, open)", next.status, next.body, mum)
+	}
+	w.want(w.call("alice", nil, "POST /events/product", "/events/product",
+		fmt.Sprintf(`{"events":[{"event_id":"n1","name":"next_shown","at":%q,"task_id":%q},{"event_id":"n2","name":"next_started","at":%q,"task_id":%q},{"event_id":"n3","name":"next_dismissed","at":%q,"task_id":%q}]}`, at, mum, at, mum, at, mum), nil), 200)
+	if next := w.call("alice", nil, "GET /tasks/next", "/tasks/next?timezone=Europe/Berlin&limit=5", "", nil); next.status != 200 || strings.Contains(next.body, mum) {
+		t.Errorf("GET /tasks/next: %d %s, want 200 without %s, dismissed today", next.status, next.body, mum)
+	}
 
 	// An outage of create_task: every request fails for ten minutes, the check pages.
 	cat, err := slo.Default()

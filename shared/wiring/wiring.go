@@ -17,6 +17,7 @@ import (
 	"github.com/lucian-app/phase12/shared/appstore"
 	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/dynamo"
+	"github.com/lucian-app/phase12/shared/eventstore"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/hintstore"
 	"github.com/lucian-app/phase12/shared/httpapi"
@@ -146,7 +147,9 @@ func Tasks(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &tasks.Service{Repo: store, Now: d.Now, NewID: d.NewID, LastGood: degrade.NewLastGood(d.Now)}
-	next := &nextaction.Service{Tasks: store, Stats: store, Now: d.Now, Companion: defaultCompanion{}}
+	next := &nextaction.Service{Tasks: store, Stats: store, Now: d.Now, Companion: defaultCompanion{},
+		// Today's next_dismissed events, in the user's own AppTable partition.
+		Dismissals: nextaction.EventDismissals{Events: &eventstore.Store{DB: d.DynamoDB, Table: store.Table}}}
 	if table := d.Getenv(EnvHintTable); table != "" {
 		next.Companion = companion{hintstore.New(d.DynamoDB, table)}
 	}
