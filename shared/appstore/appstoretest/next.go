@@ -11,6 +11,7 @@ import (
 	"github.com/lucian-app/phase12/shared/appstore"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
+	"github.com/lucian-app/phase12/shared/eventstore"
 	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/tasks"
 )
@@ -30,9 +31,10 @@ func (c *itemsGot) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...
 }
 
 // NextReads asks GET /tasks/next's service for owner's suggestions at now over db and
-// checks what it read: at most three Queries (the today range's two dated streams and
-// the undated one) whose items are at most the candidates plus one page
-// (nextaction.MaxCandidates), and one GetItem, the statistics item. all is every task
+// checks what it read: at most four Queries (the today range's two dated streams and
+// the undated one, and today's dismissals) whose items are at most the candidates plus
+// one page (nextaction.MaxCandidates) plus the dismissals (none here), and one GetItem,
+// the statistics item. all is every task
 // of owner, for the expected answer: nextaction.Rank over the first MaxCandidates of
 // the today view computed in memory.
 func NextReads(t testing.TB, db dynamo.API, table, owner string, all []tasks.Task, loc *time.Location, now time.Time) nextaction.Answer {
@@ -41,7 +43,8 @@ func NextReads(t testing.TB, db dynamo.API, table, owner string, all []tasks.Tas
 	items := &itemsGot{ItemsRead: &ItemsRead{API: calls}}
 	store := appstore.New(items, table)
 	svc := &nextaction.Service{Tasks: store, Stats: store, Now: func() time.Time { return now },
-		Holdout: func(string) bool { return false }}
+		Holdout:    func(string) bool { return false },
+		Dismissals: nextaction.EventDismissals{Events: &eventstore.Store{DB: items, Table: table}}}
 	ans, err := svc.Next(context.Background(), owner, nextaction.Request{Loc: loc, Limit: nextaction.DefaultLimit})
 	if err != nil {
 		t.Fatal(err)
@@ -58,8 +61,8 @@ func NextReads(t testing.TB, db dynamo.API, table, owner string, all []tasks.Tas
 	}
 	t.Logf("%d tasks, %d candidates: %d Queries reading %d items, %d GetItem reading %d items, %d calls in all",
 		len(all), len(cands), calls.Calls("Query"), items.N(), calls.Calls("GetItem"), items.got, calls.Calls(""))
-	if q := calls.Calls("Query"); q > 3 {
-		t.Errorf("%d Queries, want at most 3", q)
+	if q := calls.Calls("Query"); q > 4 {
+		t.Errorf("%d Queries, want at most 4", q)
 	}
 	if g, n := calls.Calls("GetItem"), calls.Calls(""); g != 1 || n != g+calls.Calls("Query") {
 		t.Errorf("%d GetItem of %d calls, want the one statistics item besides the Queries", g, n)
