@@ -10,6 +10,7 @@ import (
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/hintguard"
+	"github.com/lucian-app/phase12/shared/kpi"
 	"github.com/lucian-app/phase12/shared/slo"
 )
 
@@ -46,6 +47,9 @@ type Digest struct {
 	NeedsDecision     []Decision   `json:"needs_decision"`
 	// Lucian is the week of the hint guardrails, when the builder has a LucianSource.
 	Lucian *LucianDigest `json:"lucian,omitempty"`
+	// KPI is the KPI section (values, owners, trend, the phase gate) and the review's open
+	// actions, when the builder has a KPISource.
+	KPI *kpi.Report `json:"kpi,omitempty"`
 }
 
 // FlowDigest is one flow's week.
@@ -118,6 +122,13 @@ type Builder struct {
 	Now       func() time.Time
 	// Lucian, when set, adds the hint guardrails' section (14 more Queries).
 	Lucian LucianSource
+	// KPI, when set, adds the KPI section and the review's action log.
+	KPI KPISource
+}
+
+// KPISource computes the KPI section (package kpi, *kpi.Source).
+type KPISource interface {
+	Build(ctx context.Context, from time.Time, measures map[string]*float64) (*kpi.Report, []kpi.Decision, error)
 }
 
 // budgetDays is the budgeting window in whole days, as flowmetrics reads it.
@@ -203,6 +214,16 @@ func (b *Builder) Build(ctx context.Context, w Week) (Digest, error) {
 	for _, f := range d.Flows {
 		d.Totals.NoDataTickets += f.NoData.Tickets
 	}
+	if b.KPI != nil {
+		rep, dec, err := b.KPI.Build(ctx, from, b.measures(d, incidents))
+		if err != nil {
+			return Digest{}, err
+		}
+		d.KPI = rep
+		for _, x := range dec {
+			d.NeedsDecision = append(d.NeedsDecision, Decision{Kind: x.Kind, Flow: "", Objective: x.KPI, Message: x.Message})
+		}
+	}
 	return d, nil
 }
 
@@ -282,4 +303,30 @@ func goodWord(o ObjectiveDigest) string {
 
 func noiseText(s AlertStats) string {
 	return fmt.Sprintf("%d of %s false positive (%s)", s.FalsePositives, plural(s.Verdicts, "verdict", "verdicts"), Percent(*s.FalsePositiveRate))
+}
+
+// measures are what the digest itself measures for the KPI catalogue: each server flow's
+// week p95 ("p95:<flow>") and the P1 incidents ("p1": pages on a server flow's objective
+// not marked false_positive, as kpi.yaml defines them).
+func (b *Builder) measures(d Digest, incidents []alert.Alert) map[string]*float64 {
+	m := map[string]*float64{}
+	server := map[string]bool{}
+	for _, f := range b.Catalog.Flows {
+		server[f.Name] = f.Source == slo.Server
+	}
+	for _, f := range d.Flows {
+		if f.Events > 0 && f.LatencyMs.P95 != nil {
+			v := *f.LatencyMs.P95
+			m["p95:"+f.Flow] = &v
+		}
+	}
+	p1 := 0.0
+	for _, a := range incidents {
+		if a.Severity == burnrate.Page && server[a.Flow] && a.Objective != alert.NoData &&
+			(a.Verdict == nil || *a.Verdict != alert.FalsePositive) {
+			p1++
+		}
+	}
+	m["p1"] = &p1
+	return m
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lucian-app/phase12/shared/kpi"
 )
 
 // Links are the URLs a digest points at.
@@ -83,6 +85,12 @@ func Text(d Digest, l Links) string {
 	if d.Lucian != nil {
 		line("")
 		for _, s := range lucianText(d.Lucian) {
+			line("%s", s)
+		}
+	}
+	if d.KPI != nil {
+		line("")
+		for _, s := range kpiText(d.KPI) {
 			line("%s", s)
 		}
 	}
@@ -291,6 +299,10 @@ func BlockKit(d Digest, l Links) ([]byte, error) {
 		blocks = append(blocks, block{Type: "section", Text: mrkdwn("*Lucian* (`hint-cooldown`)\n"+escape(strings.Join(txt[1:], "\n")), maxSectionText)},
 			block{Type: "divider"})
 	}
+	if d.KPI != nil {
+		blocks = append(blocks, block{Type: "section", Text: mrkdwn("*KPIs and review actions*\n"+escape(strings.Join(kpiText(d.KPI), "\n")), maxSectionText)},
+			block{Type: "divider"})
+	}
 
 	// Keep room for the footer (a divider and a context) and for the note that a catalogue
 	// too large for one message continues on the ops page.
@@ -353,4 +365,12 @@ func clip(s string, limit int) string {
 		return s
 	}
 	return string(r[:limit-1]) + "…"
+}
+
+// kpiText is the KPI section as lines, against the catalogue that judged it (the embedded
+// one; a digest stored under an older catalogue shows its own values and targets, which it
+// carries, and only the trend's units come from the catalogue).
+func kpiText(r *kpi.Report) []string {
+	c, _ := kpi.Default()
+	return kpi.Lines(c, r)
 }

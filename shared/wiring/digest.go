@@ -11,9 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/lucian-app/phase12/shared/alertsns"
+	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/digest"
+	"github.com/lucian-app/phase12/shared/eventstore"
+	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/hintstats"
+	"github.com/lucian-app/phase12/shared/kpi"
 	"github.com/lucian-app/phase12/shared/metrics"
+	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/webhook"
 )
 
@@ -87,6 +92,9 @@ func WeeklyDigest(d Deps) (any, error) {
 		return nil, err
 	}
 	b := &digest.Builder{Catalog: cat, Metrics: store, Incidents: store, Now: d.Now}
+	if b.KPI, err = kpiSource(d, store); err != nil {
+		return nil, err
+	}
 	if t := strings.TrimSpace(d.Getenv(EnvHintTable)); t != "" {
 		// Lucian's guardrails: HintTable's STATS# partitions, read only.
 		b.Lucian = hintstats.New(d.DynamoDB, t)
@@ -130,4 +138,34 @@ func WeeklyDigest(d Deps) (any, error) {
 		log.Info("weekly digest")
 		return nil
 	}, nil
+}
+
+// kpiSource is the digest's KPI section: product-event counters, flake counters, the
+// review's actions and earlier digests, all in OpsTable. A broken kpi.yaml or blockers.yaml
+// fails INIT.
+func kpiSource(d Deps, store *opsstore.Store) (*kpi.Source, error) {
+	cat, err := kpi.Default()
+	if err != nil {
+		return nil, err
+	}
+	blockers, err := flake.DefaultBlockers()
+	if err != nil {
+		return nil, err
+	}
+	return &kpi.Source{Catalog: cat, Events: eventstore.New(d.DynamoDB, "", store.Table), Flakes: store,
+		FlakeTarget: blockers.Target, Actions: store, Past: pastKPI(store), Now: d.Now}, nil
+}
+
+// pastKPI reads the KPI section of a week's stored digest; nil when there is none.
+func pastKPI(store *opsstore.Store) func(ctx context.Context, week string) (*kpi.Report, error) {
+	return func(ctx context.Context, week string) (*kpi.Report, error) {
+		rec, err := store.Digest(ctx, week)
+		if apperr.Is(err, apperr.NotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return rec.KPI, nil
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/lucian-app/phase12/shared/eventstore"
 	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/kpi"
 	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/ops"
@@ -193,6 +194,15 @@ func Ops(d Deps) (any, error) {
 	fh := flake.Handler(gate, d.Log, d.Now)
 	mux.Handle("POST /ci/runs", fh)
 	mux.Handle("GET /ops/flakes", fh)
+	kcat, err := kpi.Default()
+	if err != nil {
+		return nil, err
+	}
+	review := &kpi.Review{Catalog: kcat, Actions: store, Report: pastKPI(store), Now: d.Now, NewID: d.NewID}
+	kh := kpi.Handler(review, d.Log, d.Now)
+	mux.Handle("POST /ops/kpi-review/{week}/actions", kh)
+	mux.Handle("PATCH /ops/kpi-review/actions/{id}", kh)
+	mux.Handle("GET /ops/kpi-review/{week}", kh)
 	return httpFunction(d, mux), nil
 }
 

@@ -416,6 +416,16 @@ func (w *world) tour() {
 	if fl := w.want(w.call("oncall", ops, "GET /ops/flakes", "/ops/flakes", "", nil), 200); fl["latest"].(map[string]any)["flaky"] != float64(1) {
 		t.Fatalf("GET /ops/flakes after a flake: %v", fl)
 	}
+	// The KPI review of the digest's week: an action, closed; its week's page.
+	act := w.want(w.call("oncall", ops, "POST /ops/kpi-review/{week}/actions", "/ops/kpi-review/2026-W48/actions",
+		`{"kpi":"onboarding_completion","decision":"shorten the onboarding to three screens","owner":"Amara Okafor","due":"2026-12-04"}`, nil), 201)
+	actionID := str(act, "action", "id")
+	w.want(w.call("oncall", ops, "PATCH /ops/kpi-review/actions/{id}", "/ops/kpi-review/actions/"+actionID, `{"status":"done"}`, nil), 200)
+	w.want(w.call("oncall", ops, "PATCH /ops/kpi-review/actions/{id}", "/ops/kpi-review/actions/2026-W48.nope", `{"status":"done"}`, nil), 404)
+	w.want(w.call("oncall", ops, "POST /ops/kpi-review/{week}/actions", "/ops/kpi-review/2026-W48/actions", `{"kpi":"nope"}`, nil), 400)
+	if rv := w.want(w.call("oncall", ops, "GET /ops/kpi-review/{week}", "/ops/kpi-review/2026-W48", "", nil), 200); len(rv["kpis"].([]any)) == 0 {
+		t.Fatalf("GET /ops/kpi-review/2026-W48 has no KPIs after its digest: %v", rv)
+	}
 	w.want(w.call("oncall", ops, "GET /ops/alerts", "/ops/alerts?state=resolved&limit=1", "", nil), 200)
 	if n := len(w.sns.Messages()); n < 3 {
 		t.Fatalf("%d SNS messages, want the page, its resolve and the digest", n)

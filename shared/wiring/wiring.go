@@ -155,7 +155,7 @@ func Tasks(d Deps) (any, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(nextaction.Route, httpapi.Wrap(nextaction.Handler(next), d.Log, time.Now))
-	mux.Handle("/", tasks.Handler(svc, d.Log))
+	mux.Handle("/", firstValue(d, tasks.Handler(svc, d.Log)))
 	h, err := observed(d, budgeted(mux), serverFlowsOf("GET /tasks/today", "POST /tasks"))
 	if err != nil {
 		return nil, err
