@@ -29,6 +29,7 @@ type Store interface {
 	Mark(ctx context.Context, user, week, rec string, from []string, to, executionID string) error
 	Adoption(ctx context.Context, user, week, rec string) (string, error)
 	Take(ctx context.Context, user string, e reviewstore.Event, r review.Review, now time.Time) (bool, error)
+	Count(ctx context.Context, week, arm, user string, counts map[string]int64) error
 }
 
 // ZoneReader is the user's chosen zone from the companion settings (hintstore.Store.Timezone).
@@ -104,7 +105,11 @@ func (s *Service) Generate(ctx context.Context, user string, w review.Week) (rev
 	f.History = hist
 	r := review.Build(f, s.Holdout, s.Now())
 	if s.Rephrase != nil && degrade.Of(ctx, s.Levers).AIRephrase {
-		r = s.rephrase(ctx, r)
+		var counts map[string]int64
+		r, counts = s.rephrase(ctx, r)
+		if err := s.Store.Count(ctx, r.Week, armOf(r), user, counts); len(counts) > 0 && err != nil {
+			return review.Review{}, false, err
+		}
 	}
 	var next *reviewstore.NextWeek
 	if p := hist.Prev; p != nil {

@@ -42,3 +42,16 @@ func (s *Store) Stats(ctx context.Context, week string) (map[string]Counts, erro
 	})
 	return out, err
 }
+
+// Count adds counts to user's arm of week (the rephrase's tokens and cost, counted when
+// they were spent, whether or not the review they were spent on won its put).
+func (s *Store) Count(ctx context.Context, week, arm, user string, counts map[string]int64) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	u := s.count(week, arm, "wr-"+week+user, counts).Update
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: u.TableName, Key: u.Key,
+		UpdateExpression: u.UpdateExpression, ExpressionAttributeNames: u.ExpressionAttributeNames,
+		ExpressionAttributeValues: u.ExpressionAttributeValues})
+	return dynamo.Wrap(err)
+}

@@ -1,9 +1,12 @@
 package wiring
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/hintstore"
@@ -60,6 +63,18 @@ func reviewService(d Deps) (*reviewapi.Service, error) {
 	e := &execute.Engine{Store: app, Now: d.Now, NewID: d.NewID, UndoEnabled: enabled, UndoWindow: window, Levers: levers}
 	s := &reviewapi.Service{Facts: app, Store: reviewstore.New(d.DynamoDB, table), Exec: e, Holdout: holdout,
 		Levers: levers, Now: d.Now, Log: d.Log}
+	if s.Rephrase, err = rephraser(d, func() (ConverseAPI, error) {
+		if d.Bedrock != nil {
+			return d.Bedrock, nil
+		}
+		cfg, err := AWSConfig(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		return bedrockruntime.NewFromConfig(cfg), nil
+	}); err != nil {
+		return nil, err
+	}
 	if hints := d.Getenv(EnvHintTable); hints != "" {
 		s.Zones = hintstore.New(d.DynamoDB, hints)
 	}

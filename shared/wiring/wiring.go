@@ -39,6 +39,9 @@ type Deps struct {
 	// which serves them from a file or the environment (see leverSource).
 	Parameters ParameterAPI
 	HTTP       *http.Client
+	// Bedrock is the rephrase's model API (nil: built from the SDK configuration when
+	// REPHRASE_MODEL_ID names a model); tests put a stub here.
+	Bedrock ConverseAPI
 	// Getenv reads the function's configuration (its environment in
 	// Lambda; the template's variables in the local runner).
 	Getenv func(string) string
