@@ -89,6 +89,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer stopDynamo()
+	if localDynamo != "" {
+		getenv = withDefault(getenv, wiring.EnvDeadlineScale, localDynamoDeadlineScale)
+	}
 	b, err := newBackends(ctx, tmpl, getenv, log, localDynamo)
 	if err != nil {
 		return err
@@ -202,5 +205,20 @@ func printBanner(w io.Writer, templatePath, baseURL string, rn *runner, b *backe
 	if rn.clock != nil {
 		fmt.Fprintf(w, "Clock: %s (GET or POST {\"now\": ...} %s/_local/clock; LOCAL_NOW sets it at start)\n",
 			rn.clock.Now().UTC().Format(time.RFC3339), baseURL)
+	}
+}
+
+// localDynamoDeadlineScale stretches the functions' deadline budgets on DynamoDB Local,
+// whose cold JVM answers its first calls in hundreds of milliseconds where DynamoDB takes
+// a few (wiring.EnvDeadlineScale); DEADLINE_SCALE in the environment still wins.
+const localDynamoDeadlineScale = "10"
+
+// withDefault is getenv with name defaulting to value when unset.
+func withDefault(getenv func(string) string, name, value string) func(string) string {
+	return func(k string) string {
+		if v := getenv(k); v != "" || k != name {
+			return v
+		}
+		return value
 	}
 }

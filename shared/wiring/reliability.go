@@ -12,7 +12,6 @@ import (
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/burnrate"
-	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/eventstore"
 	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
@@ -228,7 +227,11 @@ func observed(d Deps, h http.Handler, routes map[string]string) (http.Handler, e
 	case "", "inline":
 	case "background":
 		// OpsTable behind its own breaker: while it is slow or failing, reports are shed.
-		guarded := opsstore.New(dynamo.NewGuard(d.DynamoDB, "dynamodb OpsTable"), store.Table)
+		g, err := guard(d, d.DynamoDB, "dynamodb OpsTable")
+		if err != nil {
+			return nil, err
+		}
+		guarded := opsstore.New(g, store.Table)
 		guarded.Shards = store.Shards
 		o.Reports = &flowmetrics.Reporter{Writer: guarded, Log: d.Log}
 	default:

@@ -96,7 +96,11 @@ func appStore(d Deps) (*appstore.Store, error) {
 		return nil, err
 	}
 	// AppTable's circuit breaker in this warm instance, with a timeout on each attempt.
-	s := appstore.New(dynamo.NewGuard(d.DynamoDB, "dynamodb AppTable"), table)
+	g, err := guard(d, d.DynamoDB, "dynamodb AppTable")
+	if err != nil {
+		return nil, err
+	}
+	s := appstore.New(g, table)
 	for _, q := range []struct {
 		name string
 		dst  *int
@@ -159,17 +163,15 @@ func Tasks(d Deps) (any, error) {
 	mux := http.NewServeMux()
 	mux.Handle(nextaction.Route, httpapi.Wrap(nextaction.Handler(next), d.Log, time.Now))
 	mux.Handle("/", firstValue(d, tasks.Handler(svc, d.Log)))
-	h, err := observed(d, budgeted(mux), serverFlowsOf("GET /tasks/today", "POST /tasks"))
+	b, err := budgeted(d, mux)
+	if err != nil {
+		return nil, err
+	}
+	h, err := observed(d, b, serverFlowsOf("GET /tasks/today", "POST /tasks"))
 	if err != nil {
 		return nil, err
 	}
 	return httpFunction(d, h), nil
-}
-
-// budgeted gives each request of h its route's deadline budget (degrade.DefaultBudgets:
-// the SLO threshold less a margin; other routes degrade.DefaultOtherRoutes).
-func budgeted(h http.Handler) http.Handler {
-	return degrade.Deadlines{Routes: degrade.DefaultBudgets()}.Wrap(h)
 }
 
 // Main is the whole of a function's main: build the deployed
@@ -224,7 +226,11 @@ func ExecuteIntent(d Deps) (any, error) {
 	}
 	e := &execute.Engine{Store: store, Now: d.Now, NewID: d.NewID,
 		UndoEnabled: enabled, UndoWindow: window, Levers: levers}
-	h, err := observed(d, budgeted(execute.Handler(e, d.Log)), serverFlowsOf("POST /intents/execute"))
+	b, err := budgeted(d, execute.Handler(e, d.Log))
+	if err != nil {
+		return nil, err
+	}
+	h, err := observed(d, b, serverFlowsOf("POST /intents/execute"))
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +252,11 @@ func Undo(d Deps) (any, error) {
 		return nil, err
 	}
 	s := &undo.Service{Store: store, Now: d.Now, NewID: d.NewID, Enabled: enabled, Levers: levers}
-	h, err := observed(d, budgeted(undo.Handler(s, d.Log)), serverFlowsOf("POST /undo"))
+	b, err := budgeted(d, undo.Handler(s, d.Log))
+	if err != nil {
+		return nil, err
+	}
+	h, err := observed(d, b, serverFlowsOf("POST /undo"))
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,10 @@ type Backends struct {
 // Env is the environment that points the SDK (and so a function under the
 // emulator, or the local runner) at these backends.
 func (b *Backends) Env() []string {
-	return append(b.Moto.Env(), "AWS_ENDPOINT_URL_DYNAMODB="+b.Dynamo.Endpoint)
+	// DynamoDB Local answers its first calls (a cold JVM) far slower than DynamoDB, so the
+	// functions' deadline budgets are stretched (wiring.EnvDeadlineScale); a fault test of
+	// the budgets themselves sets DEADLINE_SCALE=1 after these.
+	return append(b.Moto.Env(), "AWS_ENDPOINT_URL_DYNAMODB="+b.Dynamo.Endpoint, "DEADLINE_SCALE=10")
 }
 
 // DynamoConfig is an SDK configuration for DynamoDB Local.
