@@ -62,7 +62,8 @@ func TestDegradationUnderEmulator(t *testing.T) {
 		forward.ServeHTTP(w, r)
 	}))
 	t.Cleanup(proxy.Close)
-	fn := startFunction(t, "tasks", "APP_TABLE="+table, "AWS_ENDPOINT_URL_DYNAMODB="+proxy.URL)
+	// The budgets under test, not the harness's stretched ones (DEADLINE_SCALE=10).
+	fn := startFunction(t, "tasks", "APP_TABLE="+table, "AWS_ENDPOINT_URL_DYNAMODB="+proxy.URL, "DEADLINE_SCALE=1")
 
 	// Healthy first; on a busy machine DynamoDB Local's first calls may outlast a budget,
 	// so each healthy request is tried until it answers as a healthy one does.
