@@ -32,11 +32,12 @@ func (p *slowProxy) counts() (seen, sat int) { p.mu.Lock(); defer p.mu.Unlock();
 // TestDegradationUnderEmulator is issue 13's fault test on the built TasksFunction under
 // the emulator: DynamoDB +3 s (a proxy in front of DynamoDB Local) makes GET /tasks/today
 // answer its last good answer, degraded, and POST /tasks answer 503 dependency_unavailable
-// with Retry-After, each invocation answering (no Lambda timeout) without any call
-// waiting out the delay; once DynamoDB is healthy again, today answers fresh.
+// with Retry-After (and POST /intents/execute too, writing nothing), each invocation
+// answering (no Lambda timeout) without any call waiting out the delay; once DynamoDB is
+// healthy again, today answers fresh and the refused execute's key is a first execution.
 func TestDegradationUnderEmulator(t *testing.T) {
-	table := "AppTable-e2e-degrade"
-	ensureTables(t, table)
+	table, opsTable := "AppTable-e2e-degrade", "OpsTable-e2e-degrade"
+	ensureTables(t, table, opsTable)
 	target, err := url.Parse(backends.Dynamo.Endpoint)
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +65,8 @@ func TestDegradationUnderEmulator(t *testing.T) {
 	t.Cleanup(proxy.Close)
 	// The budgets under test, not the harness's stretched ones (DEADLINE_SCALE=10).
 	fn := startFunction(t, "tasks", "APP_TABLE="+table, "AWS_ENDPOINT_URL_DYNAMODB="+proxy.URL, "DEADLINE_SCALE=1")
+	intents := startFunction(t, "execute-intent", "APP_TABLE="+table, "OPS_TABLE="+opsTable, "FLOW_REPORTS=background",
+		"AWS_ENDPOINT_URL_DYNAMODB="+proxy.URL, "DEADLINE_SCALE=1")
 
 	// Healthy first; on a busy machine DynamoDB Local's first calls may outlast a budget,
 	// so each healthy request is tried until it answers as a healthy one does.
@@ -97,6 +100,10 @@ func TestDegradationUnderEmulator(t *testing.T) {
 	if status != 503 || !strings.Contains(resp.Body, "dependency_unavailable") || resp.Headers["Retry-After"] == "" {
 		t.Errorf("create with DynamoDB +3 s: %d %v %v, want 503 dependency_unavailable with Retry-After", status, body, resp.Headers)
 	}
+	status, body, resp = invokeHTTP(t, intents, loadEvent(t, "intents-execute.json"))
+	if status != 503 || !strings.Contains(resp.Body, "dependency_unavailable") || resp.Headers["Retry-After"] == "" {
+		t.Errorf("execute with DynamoDB +3 s: %d %v %v, want 503 dependency_unavailable with Retry-After", status, body, resp.Headers)
+	}
 	seen, sat := p.counts()
 	t.Logf("DynamoDB +3 s: %d requests through the proxy since the start, %d waited out the delay", seen, sat)
 	if sat != 0 {
@@ -108,4 +115,12 @@ func TestDegradationUnderEmulator(t *testing.T) {
 		status, body, _ := invokeHTTP(t, fn, loadEvent(t, "tasks-today.json"))
 		return status == 200 && body["degraded"] == nil
 	})
+	// The refused execute wrote nothing: its key, sent again, is a first execution.
+	healthy("execute after recovery", func() bool {
+		status, body, resp = invokeHTTP(t, intents, loadEvent(t, "intents-execute.json"))
+		return status != 503
+	})
+	if status != 201 || resp.Headers["Idempotent-Replayed"] != "" {
+		t.Errorf("the refused execute after recovery: %d %v %v, want a first execution", status, resp.Headers, body)
+	}
 }
