@@ -50,6 +50,9 @@ type Digest struct {
 	// KPI is the KPI section (values, owners, trend, the phase gate) and the review's open
 	// actions, when the builder has a KPISource.
 	KPI *kpi.Report `json:"kpi,omitempty"`
+	// NextAction is the suggestion start rate by arm, when the builder has a
+	// NextActionSource.
+	NextAction *NextActionDigest `json:"next_action,omitempty"`
 }
 
 // FlowDigest is one flow's week.
@@ -122,6 +125,8 @@ type Builder struct {
 	Now       func() time.Time
 	// Lucian, when set, adds the hint guardrails' section (14 more Queries).
 	Lucian LucianSource
+	// NextAction, when set, adds the next action's start rate (one more Query).
+	NextAction NextActionSource
 	// KPI, when set, adds the KPI section and the review's action log.
 	KPI KPISource
 }
@@ -209,6 +214,11 @@ func (b *Builder) Build(ctx context.Context, w Week) (Digest, error) {
 			return Digest{}, err
 		}
 		d.Lucian, d.NeedsDecision = l, append(d.NeedsDecision, dec...)
+	}
+	if b.NextAction != nil {
+		if d.NextAction, err = buildNextAction(ctx, b.NextAction, w); err != nil {
+			return Digest{}, err
+		}
 	}
 	d.Totals = Totals{AlertStats: stats(all)}
 	for _, f := range d.Flows {

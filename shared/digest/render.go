@@ -94,6 +94,12 @@ func Text(d Digest, l Links) string {
 			line("%s", s)
 		}
 	}
+	if d.NextAction != nil {
+		line("")
+		for _, s := range nextActionText(d.NextAction) {
+			line("%s", s)
+		}
+	}
 	if l.OpsPageURL != "" {
 		line("")
 		line("Ops page: %s", l.OpsPageURL)
@@ -301,6 +307,11 @@ func BlockKit(d Digest, l Links) ([]byte, error) {
 	}
 	if d.KPI != nil {
 		blocks = append(blocks, block{Type: "section", Text: mrkdwn("*KPIs and review actions*\n"+escape(strings.Join(kpiText(d.KPI), "\n")), maxSectionText)},
+			block{Type: "divider"})
+	}
+	if d.NextAction != nil {
+		txt := nextActionText(d.NextAction)
+		blocks = append(blocks, block{Type: "section", Text: mrkdwn("*Next action* (`GET /tasks/next`), started within 10 minutes\n"+escape(strings.Join(txt[1:], "\n")), maxSectionText)},
 			block{Type: "divider"})
 	}
 

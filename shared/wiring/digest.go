@@ -18,6 +18,7 @@ import (
 	"github.com/lucian-app/phase12/shared/hintstats"
 	"github.com/lucian-app/phase12/shared/kpi"
 	"github.com/lucian-app/phase12/shared/metrics"
+	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/webhook"
 )
@@ -99,6 +100,8 @@ func WeeklyDigest(d Deps) (any, error) {
 		// Lucian's guardrails: HintTable's STATS# partitions, read only.
 		b.Lucian = hintstats.New(d.DynamoDB, t)
 	}
+	// The next action's start rate: the product events' week counters in OpsTable.
+	b.NextAction = nextActionWeek{&eventstore.Store{DB: d.DynamoDB, CountTable: store.Table}}
 	s := &digest.Sender{
 		Builder:   b,
 		Store:     store,
@@ -168,4 +171,20 @@ func pastKPI(store *opsstore.Store) func(ctx context.Context, week string) (*kpi
 		}
 		return rec.KPI, nil
 	}
+}
+
+// nextActionWeek reads the next action's counters by arm from the product events' week
+// counters (nextaction.Derive names them).
+type nextActionWeek struct{ events *eventstore.Store }
+
+func (n nextActionWeek) NextActionWeek(ctx context.Context, week string) (digest.NextActionCounts, error) {
+	c, err := n.events.WeekCounts(ctx, week)
+	if err != nil {
+		return digest.NextActionCounts{}, err
+	}
+	at := func(counter, arm string) int64 { return c[counter+"@"+arm].Events }
+	return digest.NextActionCounts{
+		Shown: at(nextaction.CounterShown, nextaction.ArmTreatment), Started: at(nextaction.CounterStarted, nextaction.ArmTreatment),
+		HoldoutShown: at(nextaction.CounterShown, nextaction.ArmHoldout), HoldoutRun: at(nextaction.CounterStarted, nextaction.ArmHoldout),
+	}, nil
 }
