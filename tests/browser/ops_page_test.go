@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/lucian-app/phase12/shared/slo"
 )
 
 // TestOpsPageInChromium seeds a week through the local runner, loads /ops in headless
@@ -86,9 +88,18 @@ func TestOpsPageInChromium(t *testing.T) {
 	for _, tr := range find(doc, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "data-flow") != "" && inside(n, "slo-table") }) {
 		rows[attr(tr, "data-flow")]++
 	}
-	for _, flow := range []string{"today_load", "create_task", "execute_intent", "undo", "today_load_client", "create_task_client"} {
-		if rows[flow] != 2 {
-			t.Errorf("rendered SLO table: %d rows for %s, want 2 (latency, availability)", rows[flow], flow)
+	// One row per objective of each flow of the catalogue (latency and availability, and
+	// degraded for the server-measured flows).
+	cat, err := slo.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Flows) != 6 {
+		t.Errorf("catalogue has %d flows, want the 6 this test seeds", len(cat.Flows))
+	}
+	for _, f := range cat.Flows {
+		if rows[f.Name] != len(f.Objectives) || rows[f.Name] < 2 {
+			t.Errorf("rendered SLO table: %d rows for %s, want %d (one per objective)", rows[f.Name], f.Name, len(f.Objectives))
 		}
 	}
 

@@ -38,7 +38,7 @@ func TestDigestArrivesOnceOnSubscribedQueue(t *testing.T) {
 	store := opsstore.New(db, table)
 	week := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	if err := store.Add(ctx, []flowmetrics.Delta{{Flow: "today_load", Resolution: flowmetrics.Day, Start: week.AddDate(0, 0, 2),
-		Bucket: flowmetrics.Bucket{Total: 1000, Good: map[string]uint64{"latency": 900, "availability": 1000}, Latency: map[string]uint64{"b300": 1000}}}}); err != nil {
+		Bucket: flowmetrics.Bucket{Total: 1000, Good: map[string]uint64{"latency": 900, "availability": 1000, "degraded": 1000}, Latency: map[string]uint64{"b300": 1000}}}}); err != nil {
 		t.Fatal(err)
 	}
 	c := clock.NewManual(time.Date(2026, 11, 30, 8, 0, 2, 0, time.UTC))
@@ -61,7 +61,7 @@ func TestDigestArrivesOnceOnSubscribedQueue(t *testing.T) {
 	}
 	m := got[0]
 	if m.Subject != "Weekly SLO digest 2026-W48: 2 items need a decision" || m.TopicArn != topicARN {
-		t.Errorf("subject %q topic %q", m.Subject, m.TopicArn)
+		t.Errorf("subject %q topic %q\n%s", m.Subject, m.TopicArn, m.Message)
 	}
 	for k, v := range map[string]string{"kind": "weekly_digest", "week": "2026-W48"} {
 		if a := m.MessageAttributes[k]; a.Value != v || a.Type != "String" {
