@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 
-	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/hintstore"
 	"github.com/lucian-app/phase12/shared/review"
 	"github.com/lucian-app/phase12/shared/reviewapi"
@@ -52,15 +51,14 @@ func reviewService(d Deps) (*reviewapi.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	enabled, window, err := undoConfig(d)
-	if err != nil {
-		return nil, err
-	}
 	levers, err := leverReader(d)
 	if err != nil {
 		return nil, err
 	}
-	e := &execute.Engine{Store: app, Now: d.Now, NewID: d.NewID, UndoEnabled: enabled, UndoWindow: window, Levers: levers}
+	e, err := executeEngine(d, app, levers)
+	if err != nil {
+		return nil, err
+	}
 	s := &reviewapi.Service{Facts: app, Store: reviewstore.New(d.DynamoDB, table), Exec: e, Holdout: holdout,
 		Levers: levers, Now: d.Now, Log: d.Log}
 	if s.Rephrase, err = rephraser(d, func() (ConverseAPI, error) {

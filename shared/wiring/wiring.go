@@ -210,13 +210,20 @@ func undoConfig(d Deps) (enabled bool, window time.Duration, err error) {
 	return enabled, window, nil
 }
 
-// ExecuteIntent builds ExecuteIntentFunction.
-func ExecuteIntent(d Deps) (any, error) {
-	store, err := appStore(d)
+// executeEngine is the command OS's engine over store, with the configured undo window:
+// ExecuteIntentFunction's, and the weekly review's for adopting a recommendation.
+func executeEngine(d Deps, store *appstore.Store, levers degrade.Reader) (*execute.Engine, error) {
+	enabled, window, err := undoConfig(d)
 	if err != nil {
 		return nil, err
 	}
-	enabled, window, err := undoConfig(d)
+	return &execute.Engine{Store: store, Now: d.Now, NewID: d.NewID,
+		UndoEnabled: enabled, UndoWindow: window, Levers: levers}, nil
+}
+
+// ExecuteIntent builds ExecuteIntentFunction.
+func ExecuteIntent(d Deps) (any, error) {
+	store, err := appStore(d)
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +231,10 @@ func ExecuteIntent(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &execute.Engine{Store: store, Now: d.Now, NewID: d.NewID,
-		UndoEnabled: enabled, UndoWindow: window, Levers: levers}
+	e, err := executeEngine(d, store, levers)
+	if err != nil {
+		return nil, err
+	}
 	b, err := budgeted(d, execute.Handler(e, d.Log))
 	if err != nil {
 		return nil, err
