@@ -15,7 +15,9 @@ import (
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/digest"
+	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
+	"github.com/lucian-app/phase12/shared/kpi"
 )
 
 // Digests reads the stored weekly digests.
@@ -50,6 +52,19 @@ type PageData struct {
 	Acked *alert.Alert
 	// Levers is the emergency levers' state, nil when the service has no reader.
 	Levers *degrade.LeverState
+	// Flakes is the release-blocker row: the blocker flake rate of the last
+	// flake.TrendWeeks weeks against its target, nil when the service has no gate.
+	Flakes *flake.Trend
+}
+
+// PhaseGate is the phase gate row: the latest digest's KPI section judged it (every P0
+// KPI met this week and the week before, or which is not); nil when the latest digest has
+// no KPI section, or there is no digest yet.
+func (p PageData) PhaseGate() *kpi.Gate {
+	if p.Digest == nil || p.Digest.KPI == nil {
+		return nil
+	}
+	return &p.Digest.KPI.Gate
 }
 
 // Sparkline is one flow's 1-hour burn rate over the last HistoryHours hours: a point at the
@@ -83,7 +98,8 @@ const (
 
 // Page gathers the ops page. Its reads are bounded: the snapshot's (the same as a
 // burn-rate check), one Query of at most HistoryHours hour buckets per flow, the alert
-// states and firing incidents, and one digest.
+// states and firing incidents, one digest (which carries the phase gate) and one Query of
+// at most flake.TrendWeeks flake counters.
 func (s *Service) Page(ctx context.Context) (PageData, error) {
 	snap, states, err := s.snapshot(ctx)
 	if err != nil {
@@ -105,6 +121,13 @@ func (s *Service) Page(ctx context.Context) (PageData, error) {
 	if s.Levers != nil {
 		st := s.Levers.State(ctx)
 		p.Levers = &st
+	}
+	if s.Flakes != nil {
+		t, err := s.Flakes.Weekly(ctx, snap.GeneratedAt)
+		if err != nil {
+			return PageData{}, fmt.Errorf("read the blocker flake trend: %w", err)
+		}
+		p.Flakes = &t
 	}
 	if s.Digests != nil {
 		rec, err := s.Digests.Latest(ctx)

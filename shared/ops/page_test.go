@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,8 +18,10 @@ import (
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/digest"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
+	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
+	"github.com/lucian-app/phase12/shared/kpi"
 	"github.com/lucian-app/phase12/shared/ops"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/opsstore/opsstoretest"
@@ -41,8 +44,13 @@ func newPageFixture(t *testing.T) *pageFixture {
 	counter := opsstoretest.CountItems(dynamotest.New(t))
 	store := opsstore.New(counter, dynamotest.OpsTable)
 	clock := func() time.Time { return now }
+	blockers, err := flake.DefaultBlockers()
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
-		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Now: clock}
+		Metrics: store, States: store, Records: store, Incidents: store, Digests: store,
+		Flakes: &flake.Gate{Blockers: blockers, Store: store, Now: clock}, Now: clock}
 	return &pageFixture{
 		fixture: &fixture{h: ops.Handler(svc, slog.New(slog.DiscardHandler), clock), store: store, cat: cat},
 		svc:     svc, counter: counter,
@@ -92,7 +100,45 @@ func shownBuckets(events []flowmetrics.Event) int {
 	return len(seen)
 }
 
+// blockerRuns posts CI runs of blocker tests: this week (now's) 40 blocker tests on one
+// commit, one of them flaky (failed in attempt 1, passed in attempt 2: 2.5%, over the 2%
+// target), and three weeks earlier 10 tests, none flaky. It returns how many week counters
+// it stored.
+func (f *pageFixture) blockerRuns(t *testing.T) int {
+	t.Helper()
+	const suite = "github.com/lucian-app/phase12/tests/e2e"
+	run := func(commit string, attempt, n int, failing string, at time.Time) {
+		var rs []flake.Result
+		for i := range n {
+			name := fmt.Sprintf("TestBlocker%02d", i)
+			o := flake.Pass
+			if name == failing {
+				o = flake.Fail
+			}
+			rs = append(rs, flake.Result{Suite: suite, Test: name, Outcome: o})
+		}
+		if _, err := f.store.RecordRun(context.Background(), commit, attempt, rs, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("abcdef1", 1, 40, "TestBlocker07", now)
+	run("abcdef1", 2, 40, "", now)
+	run("0123456", 1, 10, "", now.AddDate(0, 0, -21))
+	return 2
+}
+
+// kpiSection is a digest's KPI section whose phase gate is closed on onboarding completion.
+func kpiSection() *kpi.Report {
+	return &kpi.Report{Version: 1, KPIs: []kpi.Value{}, Actions: []kpi.Action{},
+		Gate: kpi.Gate{Missing: []string{"Onboarding completion (40%, target >= 60%) this week"}}}
+}
+
 func (f *pageFixture) storeDigest(t *testing.T, week string) {
+	t.Helper()
+	f.storeDigestKPI(t, week, nil)
+}
+
+func (f *pageFixture) storeDigestKPI(t *testing.T, week string, rep *kpi.Report) {
 	t.Helper()
 	w, err := digest.ParseWeek(week)
 	if err != nil {
@@ -104,7 +150,7 @@ func (f *pageFixture) storeDigest(t *testing.T, week string) {
 		Flows: []digest.FlowDigest{{Flow: "create_task", Events: 100, Objectives: []digest.ObjectiveDigest{
 			{Objective: "availability", Kind: "availability", Target: 0.999, Good: 90, Total: 100, Attainment: &att, BudgetRemaining: -99}}}},
 		NeedsDecision: []digest.Decision{{Kind: digest.ObjectiveMissed, Flow: "create_task", Objective: "availability",
-			Message: "create_task availability missed its objective: 90% ok against a target of 99.9%"}}}
+			Message: "create_task availability missed its objective: 90% ok against a target of 99.9%"}}, KPI: rep}
 	if _, err := f.store.Create(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +213,8 @@ func TestOpsPage(t *testing.T) {
 	events := f.traffic(t)
 	f.open(t, "A0001", alert.Key{Flow: "create_task", Objective: "availability", Severity: burnrate.Page}, opened)
 	f.open(t, "A0002", alert.Key{Flow: "today_load", Objective: "latency", Severity: burnrate.Ticket}, opened.Add(time.Minute))
-	f.storeDigest(t, "2026-W47")
+	f.storeDigestKPI(t, "2026-W47", kpiSection())
+	flakeWeeks := f.blockerRuns(t)
 
 	f.counter.Reset()
 	rec := f.do("GET", "/ops", "", opsman)
@@ -296,6 +343,46 @@ func TestOpsPage(t *testing.T) {
 		}
 	})
 
+	t.Run("release-blocker row: this week's blocker flake rate against 2%, with 8 weeks of trend", func(t *testing.T) {
+		rows := findAll(byID(doc, "gates-table"), func(n *html.Node) bool { return attr(n, "data-gate") == "release-blocker" })
+		if len(rows) != 1 {
+			t.Fatalf("%d release-blocker rows, want 1", len(rows))
+		}
+		row := rows[0]
+		if st := attr(row, "data-state"); st != "bad" {
+			t.Errorf("release-blocker state %q, want bad (2.5%% > 2%%)", st)
+		}
+		if s := text(row); !strings.Contains(s, "2.5%") || !strings.Contains(s, "1 of 40 flaky") || !strings.Contains(s, "2%") || !strings.Contains(s, "2026-W48") {
+			t.Errorf("release-blocker row = %q, want week 2026-W48's 2.5%% (1 of 40 flaky) against 2%%", s)
+		}
+		weeks := findAll(row, tag("li"))
+		if len(weeks) != flake.TrendWeeks {
+			t.Fatalf("%d trend weeks, want %d", len(weeks), flake.TrendWeeks)
+		}
+		var got []string
+		for _, w := range weeks {
+			got = append(got, attr(w, "data-week")+"="+attr(w, "class")+" "+strings.TrimSpace(text(w)))
+		}
+		want := "2026-W41=muted W41 -|2026-W42=muted W42 -|2026-W43=muted W43 -|2026-W44=muted W44 -|" +
+			"2026-W45=ok W45 0%|2026-W46=muted W46 -|2026-W47=muted W47 -|2026-W48=bad W48 2.5%"
+		if strings.Join(got, "|") != want {
+			t.Errorf("trend\n got %s\nwant %s", strings.Join(got, "|"), want)
+		}
+	})
+
+	t.Run("phase gate row: the latest digest's verdict, naming the KPI not met", func(t *testing.T) {
+		rows := findAll(byID(doc, "gates-table"), func(n *html.Node) bool { return attr(n, "data-gate") == "phase" })
+		if len(rows) != 1 {
+			t.Fatalf("%d phase rows, want 1", len(rows))
+		}
+		if st := attr(rows[0], "data-state"); st != "bad" {
+			t.Errorf("phase gate state %q, want bad", st)
+		}
+		if s := text(rows[0]); !strings.Contains(s, "Onboarding completion (40%, target >= 60%) this week") || !strings.Contains(s, "2026-W47") {
+			t.Errorf("phase gate row = %q, want the missing KPI and the digest's week", s)
+		}
+	})
+
 	t.Run("no scripts, nothing external", func(t *testing.T) {
 		if s := findAll(doc, tag("script")); len(s) != 0 {
 			t.Errorf("%d script elements", len(s))
@@ -311,17 +398,18 @@ func TestOpsPage(t *testing.T) {
 
 	// The page reads what the snapshot reads (bounded per flow, as the burn-rate check),
 	// one Query of at most 24 hour buckets per flow, the states twice (snapshot, firing
-	// list), the firing incidents and one digest: not the traffic.
+	// list), the firing incidents, one digest (the phase gate is in it) and at most
+	// flake.TrendWeeks flake week counters: not the traffic, not the CI runs.
 	var bound int
 	for _, fl := range f.cat.Flows {
 		bound += flowmetrics.MaxBuckets(flowmetrics.Query{Flow: fl.Name, Windows: alert.Windows(f.svc.Rules, f.svc.NoData),
 			Budget: f.cat.BudgetingWindow}) + ops.HistoryHours
 	}
-	bound += 2*2 + 2 + 1
+	bound += 2*2 + 2 + 1 + flake.TrendWeeks
 	// And at least every stored bucket it shows, the two firing alerts' states and incident
-	// records, and the digest: a page that skips a read it displays (or reads nothing) reads
-	// fewer.
-	lower := shownBuckets(events) + 2*2 + 1
+	// records, the digest and the flake weeks it shows: a page that skips a read it
+	// displays (or reads nothing) reads fewer.
+	lower := shownBuckets(events) + 2*2 + 1 + flakeWeeks
 	if got := f.counter.Items(); got < lower || got > bound {
 		t.Errorf("the page read %d items, want between %d and %d", got, lower, bound)
 	} else {
@@ -342,12 +430,30 @@ func TestOpsPageWithoutAlertsOrDigest(t *testing.T) {
 	if s := text(byID(doc, "digest")); !strings.Contains(s, "No digest yet") {
 		t.Errorf("digest section = %q", s)
 	}
+	for gate, want := range map[string]string{"release-blocker": "no blocker runs", "phase": "No weekly digest with a KPI section yet"} {
+		rows := findAll(byID(doc, "gates-table"), func(n *html.Node) bool { return attr(n, "data-gate") == gate })
+		if len(rows) != 1 || attr(rows[0], "data-state") != "none" || !strings.Contains(text(rows[0]), want) {
+			t.Errorf("%s row: %d rows, want one in state none saying %q", gate, len(rows), want)
+		}
+	}
 	objectives := 0
 	for _, fl := range f.cat.Flows {
 		objectives += len(fl.Objectives)
 	}
 	if byID(doc, "slo-table") == nil || len(findAll(byID(doc, "burn"), tag("polyline"))) != objectives {
 		t.Errorf("the table and the widget must show without traffic too")
+	}
+}
+
+// TestPhaseGateOpen: a digest whose KPI section has every P0 KPI met two weeks running
+// shows the gate open.
+func TestPhaseGateOpen(t *testing.T) {
+	f := newPageFixture(t)
+	f.storeDigestKPI(t, "2026-W47", &kpi.Report{Version: 1, KPIs: []kpi.Value{}, Actions: []kpi.Action{}, Gate: kpi.Gate{Open: true, Missing: []string{}}})
+	rec := f.do("GET", "/ops", "", opsman)
+	rows := findAll(byID(parse(t, rec.Body.Bytes()), "gates-table"), func(n *html.Node) bool { return attr(n, "data-gate") == "phase" })
+	if len(rows) != 1 || attr(rows[0], "data-state") != "ok" || !strings.Contains(text(rows[0]), "every P0 KPI met this week and the week before") {
+		t.Fatalf("phase gate rows = %d, want one open (page %d)", len(rows), rec.Code)
 	}
 }
 

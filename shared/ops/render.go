@@ -241,6 +241,10 @@ func renderPage(p PageData) []byte {
 	w.raw("\n\n")
 	writeSLOs(w, s)
 	w.raw("\n\n")
+	if p.Flakes != nil || p.PhaseGate() != nil {
+		writeGates(w, p)
+		w.raw("\n\n")
+	}
 	writeBurn(w, p.Burn)
 	w.raw("\n\n")
 	writeDigestSection(w, p.Digest)

@@ -11,6 +11,7 @@ import (
 	"github.com/lucian-app/phase12/shared/cursor"
 	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/digest"
+	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/slo"
 )
@@ -50,6 +51,11 @@ type Service struct {
 	// Levers, when set, is the emergency levers' state the page shows.
 	Levers interface {
 		State(ctx context.Context) degrade.LeverState
+	}
+	// Flakes, when set, is the flake gate the page's release-blocker row reads
+	// (*flake.Gate: one Query of at most flake.TrendWeeks week counters).
+	Flakes interface {
+		Weekly(ctx context.Context, at time.Time) (flake.Trend, error)
 	}
 	Now func() time.Time
 }

@@ -187,7 +187,7 @@ func Ops(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
-		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Levers: levers, Now: d.Now}
+		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Levers: levers, Flakes: gate, Now: d.Now}
 	mux := http.NewServeMux()
 	mux.Handle("/", ops.Handler(svc, d.Log, d.Now))
 	fh := flake.Handler(gate, d.Log, d.Now)

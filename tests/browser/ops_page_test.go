@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,18 @@ func TestOpsPageInChromium(t *testing.T) {
 	}
 	c := newClient(t, r.URL)
 	acks := seedWeek(t, c)
+	// A CI job posts two attempts of one commit: a blocker test fails, then passes (a flake,
+	// 1 of 2 blocker tests: 50%, over the 2% target).
+	for attempt, out := range []string{"fail", "pass"} {
+		body := fmt.Appendf(nil, `{"Action":"run","Package":"github.com/lucian-app/phase12/tests/e2e","Test":"TestFlaky"}
+{"Action":%q,"Package":"github.com/lucian-app/phase12/tests/e2e","Test":"TestFlaky","Elapsed":0.1}
+{"Action":"pass","Package":"github.com/lucian-app/phase12/tests/e2e","Test":"TestSteady","Elapsed":0.1}
+`, out)
+		if status, _, b := c.do("POST", fmt.Sprintf("/ci/runs?commit=c0ffee1&attempt=%d", attempt+1), "application/x-ndjson", body,
+			map[string]string{"X-Dev-User": "ci-bot", "X-Dev-Groups": "ci"}); status != 200 {
+			t.Fatalf("POST /ci/runs attempt %d: %d %s", attempt+1, status, b)
+		}
+	}
 
 	// Both acknowledgements the page's forms posted are stored: the create_task_client ticket
 	// as real, today_load_client's latency alert as a false positive, each by oncall-1.
@@ -128,6 +141,28 @@ func TestOpsPageInChromium(t *testing.T) {
 	}
 	if s := textOf(doc); !strings.Contains(s, "Weekly digest 2026-W48") || !strings.Contains(s, "missed its objective") {
 		t.Errorf("the rendered page lacks the 2026-W48 digest and its decisions")
+	}
+
+	// The release gates: the blocker flake rate over its target with 8 weeks of trend, and
+	// the phase gate as the 2026-W48 digest judged it (no onboarding events: not met).
+	gates := map[string]*html.Node{}
+	for _, tr := range find(doc, func(n *html.Node) bool {
+		return n.Data == "tr" && attr(n, "data-gate") != "" && inside(n, "gates-table")
+	}) {
+		gates[attr(tr, "data-gate")] = tr
+	}
+	if g := gates["release-blocker"]; g == nil {
+		t.Error("no release-blocker row in the rendered page")
+	} else {
+		weeks := find(g, func(n *html.Node) bool { return n.Data == "li" && attr(n, "data-week") != "" })
+		if s := textOf(g); attr(g, "data-state") != "bad" || !strings.Contains(s, "50%") || !strings.Contains(s, "1 of 2 flaky") || len(weeks) != 8 {
+			t.Errorf("release-blocker row: state %q, %d trend weeks, text %q; want bad, 8 weeks, 50%% (1 of 2 flaky)", attr(g, "data-state"), len(weeks), s)
+		}
+	}
+	if g := gates["phase"]; g == nil {
+		t.Error("no phase gate row in the rendered page")
+	} else if s := textOf(g); attr(g, "data-state") != "bad" || !strings.Contains(s, "2026-W48") || !strings.Contains(s, "Onboarding completion") {
+		t.Errorf("phase gate row: state %q, text %q; want not met as 2026-W48's digest judged it, naming onboarding completion", attr(g, "data-state"), s)
 	}
 
 	if *screenshot != "" {
