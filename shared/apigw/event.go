@@ -38,6 +38,9 @@ type Options struct {
 	// as API Gateway does; nil means the request carries no authorizer.
 	Claims map[string]string
 	Scopes []string
+	// Lambda is a Lambda authorizer's context (requestContext.authorizer.lambda); used
+	// when Claims is nil. Nil with nil Claims: no authorizer.
+	Lambda map[string]any
 }
 
 // NewEvent builds the payload 2.0 event API Gateway would hand the
@@ -156,6 +159,8 @@ func NewEvent(r *http.Request, m Match, o Options) (events.APIGatewayV2HTTPReque
 		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: o.Claims, Scopes: o.Scopes},
 		}
+	} else if o.Lambda != nil {
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: o.Lambda}
 	}
 	if len(body) > 0 {
 		if utf8.Valid(body) {

@@ -14,11 +14,26 @@ import (
 	"github.com/lucian-app/phase12/shared/apperr"
 )
 
-// Identity is who is calling, as the JWT authorizer vouched for it.
+// Identity is who is calling, as the JWT authorizer (or, on the ops routes, the ops
+// Lambda authorizer) vouched for it.
 type Identity struct {
 	UserID string
 	Groups []string
+	// Session is true when the ops authorizer found a browser's session cookie rather than a
+	// bearer token: its posts must carry CSRF, the session's token (shared/opsauth).
+	Session bool
+	CSRF    string
 }
+
+// The keys of the ops Lambda authorizer's context (shared/opsauth): the subject, the groups
+// as a JSON array of names, how the caller proved it ("bearer" or "session") and the
+// session's CSRF token.
+const (
+	AuthorizerSub    = "sub"
+	AuthorizerGroups = "groups"
+	AuthorizerVia    = "via"
+	AuthorizerCSRF   = "csrf"
+)
 
 // InGroup reports whether the caller belongs to group.
 func (id Identity) InGroup(group string) bool { return slices.Contains(id.Groups, group) }
@@ -59,10 +74,16 @@ func (c Claims) groupsClaim() string {
 // IdentityOf reads the caller from the authorizer claims in the API Gateway
 // request context, and from nowhere else: not the body, not a header. The groups
 // come from the configured claim only (Claims; DefaultGroupsClaim outside Wrap).
+//
+// On the ops routes the authorizer is the ops Lambda authorizer, whose context carries the
+// identity it found (AuthorizerSub and the others); an empty context is no identity.
 func IdentityOf(r *http.Request) (Identity, bool) {
 	rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context())
-	if !ok || rc.Authorizer == nil || rc.Authorizer.JWT == nil {
+	if !ok || rc.Authorizer == nil {
 		return Identity{}, false
+	}
+	if rc.Authorizer.JWT == nil {
+		return lambdaIdentity(rc.Authorizer.Lambda)
 	}
 	claims := rc.Authorizer.JWT.Claims
 	sub := strings.TrimSpace(claims["sub"])
@@ -71,6 +92,17 @@ func IdentityOf(r *http.Request) (Identity, bool) {
 	}
 	config, _ := r.Context().Value(claimsKey{}).(Claims)
 	return Identity{UserID: sub, Groups: ParseGroups(claims[config.groupsClaim()])}, true
+}
+
+// lambdaIdentity reads the ops Lambda authorizer's context; its values are strings.
+func lambdaIdentity(c map[string]any) (Identity, bool) {
+	str := func(k string) string { s, _ := c[k].(string); return s }
+	sub := strings.TrimSpace(str(AuthorizerSub))
+	if sub == "" {
+		return Identity{}, false
+	}
+	return Identity{UserID: sub, Groups: ParseGroups(str(AuthorizerGroups)),
+		Session: str(AuthorizerVia) == "session", CSRF: str(AuthorizerCSRF)}, true
 }
 
 // ParseGroups reads a groups claim strictly, in one of the forms a list reaches a function,

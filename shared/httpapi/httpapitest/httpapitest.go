@@ -32,12 +32,23 @@ func NewRequest(method, target string, body io.Reader, claims map[string]string)
 // FromRequest is NewRequest for a request the test has already built (to
 // set headers first, for example).
 func FromRequest(r *http.Request, claims map[string]string) *http.Request {
+	return fromRequest(r, apigw.Options{Claims: claims})
+}
+
+// FromAuthorizer is FromRequest behind a Lambda authorizer whose context is lambda (the ops
+// routes' authorizer; nil: it found no identity).
+func FromAuthorizer(r *http.Request, lambda map[string]any) *http.Request {
+	if lambda == nil {
+		lambda = map[string]any{}
+	}
+	return fromRequest(r, apigw.Options{Lambda: lambda})
+}
+
+func fromRequest(r *http.Request, o apigw.Options) *http.Request {
 	m := apigw.Match{Route: apigw.Route{Method: r.Method, Path: r.URL.Path}}
-	ev, err := apigw.NewEvent(r, m, apigw.Options{
-		RequestID: RequestID,
-		Time:      time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC),
-		Claims:    claims,
-	})
+	o.RequestID = RequestID
+	o.Time = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	ev, err := apigw.NewEvent(r, m, o)
 	if err != nil {
 		panic("httpapitest: " + err.Error())
 	}
