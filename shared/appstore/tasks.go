@@ -126,8 +126,8 @@ func (s *Store) taskWrites(owner string, prev, next *tasks.Task, act tasks.Activ
 		}
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: table, Item: item}})
 	}
-	if completes(prev, next) {
-		done, err := s.doneWrite(owner, *next)
+	if occ, ok := completion(prev, next, act); ok {
+		done, err := s.doneWrite(owner, occ)
 		if err != nil {
 			return nil, -1, err
 		}

@@ -21,10 +21,11 @@ import (
 //
 //	PK USER#<sub>  SK DONE#<completed, UTC>#<id>   id, title, due; TTL after DoneRetention
 //
-// Only the completion that closes a task writes one: a repeating task's occurrence moves
-// the task to its next due instead of closing it, and that write cannot be told from a
-// reschedule here, so occurrences of repeating tasks are not counted (README, Weekly
-// review). Reopening a task leaves its completion where it was.
+// A repeating task's occurrence writes one too: completing it moves the task to its next
+// due instead of closing it (the edit the caller marks Activity.Completes), and the
+// completion item keeps the occurrence's own due, so a task repeated daily and done every
+// day counts seven completions, each planned on its day. Reopening a task leaves its
+// completion where it was.
 const (
 	donePrefix = "DONE#"
 	doneKind   = "completion"
@@ -49,6 +50,21 @@ type doneItem struct {
 // completes reports whether going from prev to next closes the task.
 func completes(prev, next *tasks.Task) bool {
 	return prev != nil && next != nil && !prev.Completed && next.Completed
+}
+
+// completion is what the edit from prev to next completed, if anything: the task itself
+// when it closes, or, when a repeating task moves on to its next occurrence, the occurrence
+// (prev's title and due) completed at next's time, under the task's id.
+func completion(prev, next *tasks.Task, act tasks.Activity) (tasks.Task, bool) {
+	switch {
+	case completes(prev, next):
+		return *next, true
+	case prev != nil && next != nil && !prev.Completed && !next.Completed && act.Completes:
+		occ := *prev
+		occ.UpdatedAt = next.UpdatedAt
+		return occ, true
+	}
+	return tasks.Task{}, false
 }
 
 // doneWrite is the completion item of next, completed at its UpdatedAt.

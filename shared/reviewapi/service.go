@@ -30,6 +30,7 @@ type Store interface {
 	Adoption(ctx context.Context, user, week, rec string) (string, error)
 	Take(ctx context.Context, user string, e reviewstore.Event, r review.Review, now time.Time) (bool, error)
 	Count(ctx context.Context, week, arm, user string, counts map[string]int64) error
+	Register(ctx context.Context, user, tz string, now time.Time) error
 }
 
 // ZoneReader is the user's chosen zone from the companion settings (hintstore.Store.Timezone).
@@ -131,12 +132,14 @@ func armOf(r review.Review) string {
 }
 
 // Weekly is GET /reviews/weekly: user's review of week ("" the last finished week in their
-// zone), built now if it does not exist yet.
+// zone), built now if it does not exist yet. It registers the user for the schedule under
+// the zone found (one read when they are registered under it already).
 func (s *Service) Weekly(ctx context.Context, user, week, timezone string) (review.Review, error) {
 	loc, err := s.Zone(ctx, user, timezone)
 	if err != nil {
 		return review.Review{}, err
 	}
+	s.register(ctx, user, loc)
 	now := s.Now()
 	w := review.LastFinished(now, loc)
 	if week != "" {
@@ -159,6 +162,45 @@ func (s *Service) Weekly(ctx context.Context, user, week, timezone string) (revi
 	}
 	r, _, err = s.Generate(ctx, user, w)
 	return r, err
+}
+
+// register puts user in the schedule's register under loc. A failure is logged, not
+// answered: the review the user asked for does not depend on it.
+func (s *Service) register(ctx context.Context, user string, loc *time.Location) {
+	if err := s.Store.Register(ctx, user, loc.String(), s.Now()); err != nil && s.Log != nil {
+		s.Log.Warn("weekly review: the register was not updated", "err", err.Error())
+	}
+}
+
+// Scheduled builds user's review of week for the schedule's worker, through Generate as an
+// on-demand open does (the same zone, facts and content), unless it is stored already: a
+// message delivered twice, or a review the user opened first, is a success that does
+// nothing. A week that has not ended in the user's zone is invalid_request; with the
+// weekly_review lever off nothing is built (an open builds it later).
+func (s *Service) Scheduled(ctx context.Context, user, week string) error {
+	loc, err := s.Zone(ctx, user, "")
+	if err != nil {
+		return err
+	}
+	w, err := review.ParseWeek(week, loc)
+	if err != nil {
+		return err
+	}
+	if _, ok, err := s.Store.Get(ctx, user, w.String()); err != nil || ok {
+		return err
+	}
+	if !w.Finished(s.Now()) {
+		return apperr.New(apperr.InvalidRequest, "week %s has not ended in %s", w, loc)
+	}
+	if !degrade.Of(ctx, s.Levers).WeeklyReview {
+		if s.Log != nil {
+			s.Log.Info("weekly review paused by its lever; the review is built when opened", "week", w.String())
+		}
+		return nil
+	}
+	s.register(ctx, user, loc)
+	_, _, err = s.Generate(ctx, user, w)
+	return err
 }
 
 // checkWeek validates a week in a path (its zone does not matter to its name).

@@ -100,9 +100,9 @@ func runNextStats(t *testing.T, db dynamo.API, table, run string) {
 		if err := s.EditTask(ctx, owner, tk, next, tasks.Activity{Completes: true, Zone: berlin}); err != nil {
 			t.Fatal(err)
 		}
-		// task, open copy moved (delete, put), statistics
-		if got := counted.Take(); len(got) != 1 || got[0] != 4 {
-			t.Errorf("transactions %v, want one of 4 items", got)
+		// task, open copy moved (delete, put), the occurrence's completion (weekly review), statistics
+		if got := counted.Take(); len(got) != 1 || got[0] != 5 {
+			t.Errorf("transactions %v, want one of 5 items", got)
 		}
 		got, _ := s.GetTask(ctx, owner, "r1")
 		st, _ := s.NextStats(ctx, owner, at)

@@ -92,6 +92,43 @@ func runWeekFacts(t *testing.T, db dynamo.API, table, run string) {
 			t.Errorf("another user reads %d completions and %d open tasks (err %v), want none", len(other.Completions), len(other.Open), err)
 		}
 	})
+
+	t.Run("each completed occurrence of a repeating task counts, with its own due", func(t *testing.T) {
+		u := "weekly-repeat-" + run
+		due, rule := "2026-11-30", "FREQ=DAILY"
+		at := time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC)
+		task := tasks.Task{ID: "daily", Title: "Stretch", Priority: 4, Due: &due, Recurrence: &rule, CreatedAt: at, UpdatedAt: at, Version: 1}
+		if err := s.CreateTask(ctx, u, task); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			next := task
+			d := time.Date(2026, 12, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+			next.Due, next.UpdatedAt, next.Version = &d, at.AddDate(0, 0, i), task.Version+1
+			if err := s.EditTask(ctx, u, task, next, tasks.Activity{Completes: true}); err != nil {
+				t.Fatal(err)
+			}
+			task = next
+		}
+		// A reschedule of the same task is no completion.
+		moved := task
+		d := "2026-12-05"
+		moved.Due, moved.UpdatedAt, moved.Version = &d, at.AddDate(0, 0, 3), task.Version+1
+		if err := s.EditTask(ctx, u, task, moved, tasks.Activity{}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := s.WeekFacts(ctx, u, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var done []string
+		for _, c := range f.Completions {
+			done = append(done, c.TaskID+":"+c.Due)
+		}
+		if want := []string{"daily:2026-11-30", "daily:2026-12-01", "daily:2026-12-02"}; !equal(done, want) {
+			t.Errorf("completions %q, want one per occurrence %q", done, want)
+		}
+	})
 }
 
 func equal(a, b []string) bool {

@@ -220,4 +220,75 @@ func Run(t *testing.T, db dynamo.API, table string) {
 			t.Errorf("holdout counters of 2026-W40: %v, want next_planned 5, next_on_plan 3 counted", h)
 		}
 	})
+
+	t.Run("the register holds each user in the ready hours of their zone, moves them with it and pages", func(t *testing.T) {
+		honolulu, nz := user("reg-hnl"), user("reg-nz")
+		if err := s.Register(ctx, honolulu, "Pacific/Honolulu", At); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Register(ctx, nz, "Pacific/Auckland", At); err != nil {
+			t.Fatal(err)
+		}
+		// Registering again under the same zone changes nothing.
+		if err := s.Register(ctx, nz, "Pacific/Auckland", At); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Register(ctx, nz, "Nowhere/City", At); err == nil {
+			t.Error("Register under an unknown zone: got nil, want an error")
+		}
+		in := func(hour int) map[string]string {
+			got := map[string]string{}
+			after := ""
+			for page := 0; ; page++ {
+				users, next, err := s.Due(ctx, hour, after, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(users) > 1 {
+					t.Fatalf("Due(limit 1) answered %d users", len(users))
+				}
+				for _, u := range users {
+					if u.User == honolulu || u.User == nz {
+						got[u.User] = u.Timezone
+					}
+				}
+				if next == "" || page > 10000 {
+					return got
+				}
+				after = next
+			}
+		}
+		for hour, want := range map[int]map[string]string{
+			16: {honolulu: "Pacific/Honolulu"}, 161: {nz: "Pacific/Auckland"}, 162: {nz: "Pacific/Auckland"}, 6: {},
+		} {
+			if got := in(hour); len(got) != len(want) || (len(want) > 0 && fmt.Sprint(got) != fmt.Sprint(want)) {
+				t.Errorf("register of hour %d = %v, want %v", hour, got, want)
+			}
+		}
+		// Moving to Berlin takes the user out of both Auckland hours and into Berlin's two.
+		if err := s.Register(ctx, nz, "Europe/Berlin", At); err != nil {
+			t.Fatal(err)
+		}
+		for hour, want := range map[int]int{161: 0, 162: 0, 4: 1, 5: 1} {
+			if got := len(in(hour)); got != want {
+				t.Errorf("after moving to Berlin, hour %d holds %d of the users, want %d", hour, got, want)
+			}
+		}
+	})
+
+	t.Run("reviewed tells which users have a review of their week", func(t *testing.T) {
+		a, b := user("rv-a"), user("rv-b")
+		if _, _, err := s.Put(ctx, a, Sample("2026-W30", false), nil); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Reviewed(ctx, []reviewstore.UserWeek{{User: a, Week: "2026-W30"}, {User: b, Week: "2026-W30"},
+			{User: a, Week: "2026-W31"}, {User: a, Week: "2026-W30"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[reviewstore.UserWeek]bool{{User: a, Week: "2026-W30"}: true}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Reviewed = %v, want %v", got, want)
+		}
+	})
 }
