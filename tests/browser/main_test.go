@@ -11,9 +11,6 @@ package browser
 import (
 	"context"
 	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,44 +20,24 @@ import (
 var screenshot = flag.String("screenshot", "", "also save a 1280x1600 screenshot of the ops page to this PNG file")
 
 // runner is cmd/local built and started on a free 127.0.0.1 port.
-type runner struct {
-	*harness.Process
-	URL string
-}
+type runner = harness.Runner
 
 // startRunner builds the local runner and starts it with env added to the environment; it
 // is stopped by its PID when the test ends.
 func startRunner(t *testing.T, env ...string) *runner {
 	t.Helper()
-	root, err := harness.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "local")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := harness.GoBuild(ctx, root, bin, "./cmd/local"); err != nil {
-		t.Fatal(err)
-	}
-	port, err := harness.FreePort()
+	r, err := harness.StartRunner(ctx, t.TempDir(), env...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env = append(append(os.Environ(), fmt.Sprintf("PORT=%d", port), "LOG_LEVEL=WARN"), env...)
-	p, err := harness.Start(bin, []string{"-template", filepath.Join(root, "template.yaml")}, env, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &runner{Process: p, URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	t.Cleanup(func() {
-		p.Stop()
+		r.Stop()
 		if t.Failed() {
-			t.Logf("runner output:\n%s", p.Output())
+			t.Logf("runner output:\n%s", r.Output())
 		}
 	})
-	if err := p.WaitHTTP(r.URL+"/_local/clock", time.Minute); err != nil {
-		t.Fatal(err)
-	}
 	return r
 }
 
