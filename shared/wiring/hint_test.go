@@ -7,13 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/lucian-app/phase12/shared/apigw"
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/ids"
@@ -132,25 +132,13 @@ func TestTwentyParallelRequestsThroughTheWiredFunctionShowOneHint(t *testing.T) 
 	const n = 20
 	bodies := make([]string, n)
 	ev := mustEvent(t, next)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			resp, err := h(context.Background(), ev)
-			if err != nil || resp.StatusCode != 200 {
-				t.Errorf("request %d: %v %d %s", i, err, resp.StatusCode, resp.Body)
-			}
-			bodies[i] = resp.Body
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
+	barrier.Run(n, func(i int) {
+		resp, err := h(context.Background(), ev)
+		if err != nil || resp.StatusCode != 200 {
+			t.Errorf("request %d: %v %d %s", i, err, resp.StatusCode, resp.Body)
+		}
+		bodies[i] = resp.Body
+	})
 	shown := 0
 	for _, b := range bodies {
 		if strings.Contains(b, `"show":true`) {

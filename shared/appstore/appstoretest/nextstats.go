@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/tasks"
@@ -156,19 +157,11 @@ func runNextStats(t *testing.T, db dynamo.API, table, run string) {
 		for i := range list {
 			list[i] = mk(owner, fmt.Sprintf("c%02d", i), "2026-12-01")
 		}
-		start := make(chan struct{})
-		var wg sync.WaitGroup
 		errs := make([]error, n)
-		for i, tk := range list {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[i] = s.EditTask(ctx, owner, tk, edit(tk, func(x *tasks.Task) { x.Completed = true }), tasks.Activity{Zone: berlin})
-			}()
-		}
-		close(start)
-		wg.Wait()
+		barrier.Run(n, func(i int) {
+			tk := list[i]
+			errs[i] = s.EditTask(ctx, owner, tk, edit(tk, func(x *tasks.Task) { x.Completed = true }), tasks.Activity{Zone: berlin})
+		})
 		for i, err := range errs {
 			if err != nil {
 				t.Errorf("completion %d: %v", i, err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/eventstore"
@@ -163,29 +164,20 @@ func Run(t *testing.T, db dynamo.API, appTable, opsTable string) {
 		before := counts(t, s, pe.WeekOf(at))
 		e := ev("twin", pe.OnboardingCompleted, at)
 		var (
-			wg       sync.WaitGroup
-			start    = make(chan struct{})
 			mu       sync.Mutex
 			recorded int
 			errs     []error
 		)
-		for range Twins {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				out, err := s.Record(ctx, u, e, true)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					errs = append(errs, err)
-				} else if out == pe.Recorded {
-					recorded++
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		barrier.Run(Twins, func(int) {
+			out, err := s.Record(ctx, u, e, true)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+			} else if out == pe.Recorded {
+				recorded++
+			}
+		})
 		if len(errs) > 0 {
 			t.Fatalf("twins failed: %v", errs)
 		}

@@ -8,12 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/intent"
 	"github.com/lucian-app/phase12/shared/tasks"
@@ -179,21 +179,9 @@ func twinCases() []twinCase {
 // barrier before any starts, so they overlap.
 func sendTwins(e *execute.Engine, owner, key string, req execute.Request) ([]execute.Response, []error) {
 	resps, errs := make([]execute.Response, Twins), make([]error, Twins)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for i := range Twins {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			resps[i], errs[i] = e.Execute(context.Background(), owner, key, req)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
+	barrier.Run(Twins, func(i int) {
+		resps[i], errs[i] = e.Execute(context.Background(), owner, key, req)
+	})
 	return resps, errs
 }
 

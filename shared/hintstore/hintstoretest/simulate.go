@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/hint"
 	"github.com/lucian-app/phase12/shared/hintguard"
@@ -189,7 +190,7 @@ func Simulate(t testing.TB, store hint.Store, sim Sim) SimResult {
 		for i, cl := range calls {
 			fs[i] = func() { cl.d, cl.err = svc.Next(ctx, cl.u.id, cl.req) }
 		}
-		Together(fs...)
+		barrier.Together(fs...)
 		for _, cl := range calls {
 			u := cl.u
 			if cl.err != nil {

@@ -15,11 +15,11 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/hint"
@@ -279,7 +279,7 @@ func Run(t *testing.T, db dynamo.API, table string) {
 				}
 			}
 		}
-		Together(fs...)
+		barrier.Together(fs...)
 		if marked.Load() != 1 {
 			t.Errorf("%d of %d parallel marks of one day were kept, want 1", marked.Load(), Twins)
 		}
@@ -329,7 +329,7 @@ func Run(t *testing.T, db dynamo.API, table string) {
 				}
 			}
 		}
-		Together(fs...)
+		barrier.Together(fs...)
 		if kept.Load() != 1 {
 			t.Errorf("%d of %d parallel saves of one day's verdicts were kept, want 1", kept.Load(), Twins)
 		}
@@ -381,21 +381,6 @@ func sameState(a, b hint.State) bool {
 		}
 	}
 	return true
-}
-
-// Together runs each f at the same moment: every goroutine waits on one barrier, so on a
-// backend that runs calls at once they really overlap.
-func Together(fs ...func()) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for _, f := range fs {
-		ready.Add(1)
-		done.Add(1)
-		go func() { defer done.Done(); ready.Done(); <-start; f() }()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
 }
 
 // Fixture is the hint function's handler over a store, on a manual clock.
@@ -474,7 +459,7 @@ func (f *Fixture) NextTogether(t testing.TB, user string, n, minutesActive int) 
 			}
 		}
 	}
-	Together(fs...)
+	barrier.Together(fs...)
 	return out
 }
 
@@ -623,7 +608,7 @@ func RunParallel(t *testing.T, db dynamo.API, table string) {
 				dup[i] = res.Duplicate
 			}
 		}
-		Together(fs...)
+		barrier.Together(fs...)
 		kept := 0
 		for _, d := range dup {
 			if !d {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/alert"
 	"github.com/lucian-app/phase12/shared/apperr"
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
@@ -400,28 +400,19 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		m := t0.Add(45 * time.Minute)
 		const requests = 24
 		var (
-			start = make(chan struct{})
-			wg    sync.WaitGroup
 			taken atomic.Int64
 			errs  = make(chan error, requests)
 		)
-		for range requests {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				ok, err := s.Take(ctx, "caller-burst", m, 100, 600)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if ok {
-					taken.Add(1)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		barrier.Run(requests, func(int) {
+			ok, err := s.Take(ctx, "caller-burst", m, 100, 600)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if ok {
+				taken.Add(1)
+			}
+		})
 		close(errs)
 		for err := range errs {
 			t.Errorf("Take: %v", err)

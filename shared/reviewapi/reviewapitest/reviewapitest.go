@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/execute"
@@ -117,31 +118,19 @@ func RunAdoptionRace(t *testing.T, env *Env, user string) {
 	first := recs[0].(map[string]any)
 	recID := first["id"].(string)
 	title := first["action"].(map[string]any)["title"]
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
 	var mu sync.Mutex
 	execs := map[string]int{}
-	for i := range Twins {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			code, body := env.Do(t, "POST", "/reviews/weekly/2026-W49/recommendations/"+recID+"/adopt", fmt.Sprint("key-", i), "", user)
-			mu.Lock()
-			defer mu.Unlock()
-			if code != 200 {
-				t.Errorf("adoption %d: %d %v", i, code, body)
-				return
-			}
-			ex, _ := body["execution_id"].(string)
-			execs[ex]++
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
+	barrier.Run(Twins, func(i int) {
+		code, body := env.Do(t, "POST", "/reviews/weekly/2026-W49/recommendations/"+recID+"/adopt", fmt.Sprint("key-", i), "", user)
+		mu.Lock()
+		defer mu.Unlock()
+		if code != 200 {
+			t.Errorf("adoption %d: %d %v", i, code, body)
+			return
+		}
+		ex, _ := body["execution_id"].(string)
+		execs[ex]++
+	})
 	if len(execs) != 1 {
 		t.Errorf("the adoptions name %d executions %v, want one", len(execs), execs)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/intent"
 	"github.com/lucian-app/phase12/shared/review"
@@ -41,25 +42,6 @@ func Sample(week string, holdout bool) review.Review {
 	return r
 }
 
-// race runs f Twins times at once, behind a start barrier.
-func race(f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for i := range Twins {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-}
-
 // Run runs the suite on db, whose table must exist.
 func Run(t *testing.T, db dynamo.API, table string) {
 	ctx := context.Background()
@@ -72,7 +54,7 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		u := user("race")
 		var mu sync.Mutex
 		created, ids := 0, map[string]bool{}
-		race(func(i int) {
+		barrier.Run(Twins, func(i int) {
 			r := Sample("2026-W49", false)
 			r.Summary = fmt.Sprint("writer ", i)
 			got, ok, err := s.Put(ctx, u, r, nil)
@@ -126,7 +108,7 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		}
 		var mu sync.Mutex
 		won, refused := 0, 0
-		race(func(i int) {
+		barrier.Run(Twins, func(i int) {
 			err := s.Mark(ctx, u, "2026-W49", "r1", []string{review.StateOpen, review.StateDismissed}, review.StateAdopted, "exec-1")
 			mu.Lock()
 			defer mu.Unlock()
@@ -169,7 +151,7 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		}
 		var mu sync.Mutex
 		taken := 0
-		race(func(i int) {
+		barrier.Run(Twins, func(i int) {
 			dup, err := s.Take(ctx, u, reviewstore.Event{ID: "ev-open-1", Name: reviewstore.EventReviewOpened, Week: r.Week, At: At}, r, At)
 			mu.Lock()
 			defer mu.Unlock()

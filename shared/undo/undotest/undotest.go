@@ -7,12 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/appstore"
+	"github.com/lucian-app/phase12/shared/barrier"
 	"github.com/lucian-app/phase12/shared/clock"
 	"github.com/lucian-app/phase12/shared/execute"
 	"github.com/lucian-app/phase12/shared/ids"
@@ -170,21 +170,6 @@ func RunOutcomes(t *testing.T, fresh func() *appstore.Store) {
 	})
 }
 
-// race runs a and b at the same moment: both goroutines wait on one
-// barrier, so on a backend that runs calls at once they really overlap.
-func race(a, b func()) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for _, f := range []func(){a, b} {
-		ready.Add(1)
-		done.Add(1)
-		go func() { defer done.Done(); ready.Done(); <-start; f() }()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-}
-
 // Rounds of each race; enough that both orderings occur on a backend that
 // runs calls at once (asserted).
 const raceRounds = 100
@@ -202,7 +187,7 @@ func RunRaces(t *testing.T, store *appstore.Store) {
 		for round := range raceRounds {
 			token, id := f.CreateTask(t, fmt.Sprint("race-", round), fmt.Sprint("Task ", round))
 			var editErr, undoErr error
-			race(func() {
+			barrier.Together(func() {
 				_, editErr = f.Tasks.UpdateTask(ctx, "alice", id, tasks.Patch{Title: tasks.Nullable[string]{Set: true, Value: "edited"}})
 			}, func() { _, undoErr = f.Undo.Undo(ctx, "alice", token) })
 			got, getErr := f.Store.GetTask(ctx, "alice", id)
@@ -240,7 +225,7 @@ func RunRaces(t *testing.T, store *appstore.Store) {
 			token, id := f.CreateTask(t, fmt.Sprint("double-", round), fmt.Sprint("Twice ", round))
 			res := make([]undo.Result, 2)
 			errs := make([]error, 2)
-			race(func() { res[0], errs[0] = f.Undo.Undo(ctx, "alice", token) },
+			barrier.Together(func() { res[0], errs[0] = f.Undo.Undo(ctx, "alice", token) },
 				func() { res[1], errs[1] = f.Undo.Undo(ctx, "alice", token) })
 			if errs[0] != nil || errs[1] != nil || res[0].AlreadyUndone == res[1].AlreadyUndone {
 				t.Errorf("round %d: %+v %v / %+v %v, want two 200s, one already_undone", round, res[0], errs[0], res[1], errs[1])
