@@ -53,6 +53,9 @@ type Digest struct {
 	// NextAction is the suggestion start rate by arm, when the builder has a
 	// NextActionSource.
 	NextAction *NextActionDigest `json:"next_action,omitempty"`
+	// Review is the weekly review's KPIs (open rate, adoption, treatment vs holdout, the
+	// AI rephrase's cost by variant), when the builder has a ReviewSource.
+	Review *ReviewDigest `json:"review,omitempty"`
 }
 
 // FlowDigest is one flow's week.
@@ -129,6 +132,9 @@ type Builder struct {
 	NextAction NextActionSource
 	// KPI, when set, adds the KPI section and the review's action log.
 	KPI KPISource
+	// Review, when set, adds the weekly review's KPIs (two more Queries, at most
+	// 2 × ReviewItemsPerWeek items).
+	Review ReviewSource
 }
 
 // KPISource computes the KPI section (package kpi, *kpi.Source).
@@ -219,6 +225,13 @@ func (b *Builder) Build(ctx context.Context, w Week) (Digest, error) {
 		if d.NextAction, err = buildNextAction(ctx, b.NextAction, w); err != nil {
 			return Digest{}, err
 		}
+	}
+	if b.Review != nil {
+		r, dec, err := buildReview(ctx, b.Review, w)
+		if err != nil {
+			return Digest{}, err
+		}
+		d.Review, d.NeedsDecision = r, append(d.NeedsDecision, dec...)
 	}
 	d.Totals = Totals{AlertStats: stats(all)}
 	for _, f := range d.Flows {

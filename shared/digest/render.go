@@ -100,6 +100,12 @@ func Text(d Digest, l Links) string {
 			line("%s", s)
 		}
 	}
+	if d.Review != nil {
+		line("")
+		for _, s := range reviewText(d.Review) {
+			line("%s", s)
+		}
+	}
 	if l.OpsPageURL != "" {
 		line("")
 		line("Ops page: %s", l.OpsPageURL)
@@ -313,6 +319,12 @@ func BlockKit(d Digest, l Links) ([]byte, error) {
 		txt := nextActionText(d.NextAction)
 		blocks = append(blocks, block{Type: "section", Text: mrkdwn("*Next action* (`GET /tasks/next`), started within 10 minutes\n"+escape(strings.Join(txt[1:], "\n")), maxSectionText)},
 			block{Type: "divider"})
+	}
+
+	if d.Review != nil {
+		txt := reviewText(d.Review)
+		blocks = append(blocks, block{Type: "section", Text: mrkdwn(fmt.Sprintf("*Weekly review* (reviews of %s)\n", d.Review.Week)+
+			escape(strings.Join(txt[1:], "\n")), maxSectionText)}, block{Type: "divider"})
 	}
 
 	// Keep room for the footer (a divider and a context) and for the note that a catalogue

@@ -127,6 +127,10 @@ type Recommendation struct {
 	Cites  []Cite        `json:"cites"`
 	Action intent.Intent `json:"action"`
 	State  string        `json:"state"`
+	// Rephrased is true when Text is the AI rephrase's (kept by Keeps), false when it is
+	// the deterministic text: the variant the digest compares adoption by. Not part of
+	// the answer; reviewstore keeps it beside the review.
+	Rephrased bool `json:"-"`
 }
 
 // Cite is one number a recommendation rests on: a card's value or one of its parts.

@@ -22,7 +22,8 @@ type Rephraser interface {
 // model fails or its text loses or invents a number, date or title (review.Keeps). It
 // answers the counters of what it spent and how it went, for the digest's kill criterion:
 // rephrase_calls, rephrase_kept, rephrase_refused, rephrase_input_tokens,
-// rephrase_output_tokens, rephrase_micro_usd.
+// rephrase_output_tokens, rephrase_micro_usd. A kept rewording marks the recommendation
+// Rephrased, the variant its shows and adoption are counted under (reviewstore).
 func (s *Service) rephrase(ctx context.Context, r review.Review) (review.Review, map[string]int64) {
 	counts := map[string]int64{}
 	for i, rec := range r.Recommendations {
@@ -43,6 +44,7 @@ func (s *Service) rephrase(ctx context.Context, r review.Review) (review.Review,
 		}
 		counts["rephrase_kept"]++
 		r.Recommendations[i].Text = text
+		r.Recommendations[i].Rephrased = true
 	}
 	return r, counts
 }

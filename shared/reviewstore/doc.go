@@ -4,7 +4,8 @@
 //
 //	PK USER#<sub>   SK REVIEW#<YYYY-Www>   one review: its JSON, its arm, and per
 //	                                       recommendation its state (st_<id>), first shown
-//	                                       time (sh_<id>) and adopting execution (ex_<id>);
+//	                                       time (sh_<id>), adopting execution (ex_<id>) and,
+//	                                       when its text is the AI rephrase's, rp_<id>;
 //	                                       opened_at once the user opened it
 //	PK USER#<sub>   SK PROFILE             reviews stored, newest active week, timezone
 //	PK USER#<sub>   SK EVENT#<event_id>    an event taken once (TTL after EventRetention)

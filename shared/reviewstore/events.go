@@ -32,7 +32,8 @@ type Event struct {
 // Take keeps e once: a second event with its id is a duplicate (dup true) and counts
 // nothing. The first review_opened of a review and the first rec_shown of a
 // recommendation also mark the review (opened_at, sh_<rec>) and count toward the week's
-// open and show rates; later ones count only as events. Everything of one event is one
+// open and show rates (a rephrased recommendation's first show also as shown_rephrased);
+// later ones count only as events. Everything of one event is one
 // transaction.
 func (s *Store) Take(ctx context.Context, user string, e Event, r review.Review, now time.Time) (dup bool, err error) {
 	table := aws.String(s.Table)
@@ -50,6 +51,9 @@ func (s *Store) Take(ctx context.Context, user string, e Event, r review.Review,
 	if attr, ok := first[e.Name]; ok {
 		unique := map[string]string{EventReviewOpened: "opened", EventRecShown: "shown"}[e.Name]
 		withFirst := maps(counts, unique)
+		if e.Name == EventRecShown {
+			withFirst = variantCounts(r, e.RecID, CounterShownRephrased, withFirst)
+		}
 		items = append(items,
 			types.TransactWriteItem{Update: &types.Update{TableName: table, Key: key(userPK(user), reviewSK(r.Week)),
 				UpdateExpression:          aws.String("SET #a = :at"),

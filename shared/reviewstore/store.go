@@ -66,6 +66,25 @@ func statsPK(week string) string  { return "STATS#" + week }
 func stateAttr(rec string) string { return "st_" + rec }
 func shownAttr(rec string) string { return "sh_" + rec }
 func execAttr(rec string) string  { return "ex_" + rec }
+
+// rephrasedAttr marks a recommendation whose text is the AI rephrase's.
+func rephrasedAttr(rec string) string { return "rp_" + rec }
+
+// Variant counters: a recommendation's first show and its adoption also count under
+// these when its text was rephrased; the deterministic variant is the rest (shown -
+// shown_rephrased, adopted - adopted_rephrased).
+const (
+	CounterShownRephrased   = "shown_rephrased"
+	CounterAdoptedRephrased = "adopted_rephrased"
+)
+
+// variantCounts adds the rephrased variant's counter to counts when rec of r was rephrased.
+func variantCounts(r review.Review, rec, counter string, counts map[string]int64) map[string]int64 {
+	if x, ok := r.Recommendation(rec); ok && x.Rephrased {
+		counts[counter] = 1
+	}
+	return counts
+}
 func armOf(r review.Review) string {
 	return map[bool]string{true: ArmHoldout, false: ArmTreatment}[r.Holdout]
 }
@@ -115,6 +134,9 @@ func (s *Store) Put(ctx context.Context, user string, r review.Review, next *Nex
 	item["kind"] = str("review")
 	for _, x := range r.Recommendations {
 		item[stateAttr(x.ID)] = str(review.StateOpen)
+		if x.Rephrased {
+			item[rephrasedAttr(x.ID)] = &types.AttributeValueMemberBOOL{Value: true}
+		}
 	}
 	table := aws.String(s.Table)
 	profile := &types.Update{TableName: table, Key: key(userPK(user), profileSK),
@@ -200,6 +222,9 @@ func reviewOf(item map[string]types.AttributeValue) (review.Review, error) {
 		if st, ok := item[stateAttr(x.ID)].(*types.AttributeValueMemberS); ok {
 			r.Recommendations[i].State = st.Value
 		}
+		if rp, ok := item[rephrasedAttr(x.ID)].(*types.AttributeValueMemberBOOL); ok {
+			r.Recommendations[i].Rephrased = rp.Value
+		}
 	}
 	return r, nil
 }
@@ -252,8 +277,8 @@ func (s *Store) Timezone(ctx context.Context, user string) (string, error) {
 var ErrState = errors.New("reviewstore: the recommendation is not in that state")
 
 // Mark moves recommendation rec of user's review of week from one of the states in from to
-// to, in one conditional update with the week's counter of to (adopted, dismissed); an
-// adoption records the execution that adopted it. A review or recommendation that does
+// to, in one conditional update with the week's counter of to (adopted, dismissed, and
+// adopted_rephrased for a rephrased one); an adoption records the execution that adopted it. A review or recommendation that does
 // not exist is not_found; a state outside from is ErrState wrapped with the state.
 func (s *Store) Mark(ctx context.Context, user, week, rec string, from []string, to, executionID string) error {
 	cond := "("
@@ -281,12 +306,16 @@ func (s *Store) Mark(ctx context.Context, user, week, rec string, from []string,
 	if _, has := r.Recommendation(rec); !ok || !has {
 		return apperr.New(apperr.NotFound, "no recommendation %q in your review of %s", rec, week)
 	}
+	counts := map[string]int64{to: 1}
+	if to == review.StateAdopted {
+		counts = variantCounts(r, rec, CounterAdoptedRephrased, counts)
+	}
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{TableName: aws.String(s.Table), Key: key(userPK(user), reviewSK(week)),
 			UpdateExpression: aws.String(update), ConditionExpression: aws.String(cond),
 			ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}},
-		s.count(week, armOf(r), r.ID+user, map[string]int64{to: 1}),
+		s.count(week, armOf(r), r.ID+user, counts),
 	}
 	err = dynamo.Transact(ctx, s.DB, items, s.Sleep)
 	reasons := dynamo.Canceled(err)

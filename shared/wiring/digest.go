@@ -20,6 +20,8 @@ import (
 	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/nextaction"
 	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/review"
+	"github.com/lucian-app/phase12/shared/reviewstore"
 	"github.com/lucian-app/phase12/shared/webhook"
 )
 
@@ -82,7 +84,7 @@ func digestWebhookURL(d Deps) (string, error) {
 
 // WeeklyDigest builds WeeklyDigestFunction, a scheduled function: the digest of the ISO
 // week before the event's time, sent once per week (package digest), with Lucian's
-// guardrails when HINT_TABLE is set.
+// guardrails when HINT_TABLE is set and the weekly review's KPIs when REVIEW_TABLE is.
 func WeeklyDigest(d Deps) (any, error) {
 	store, cat, err := opsStore(d)
 	if err != nil {
@@ -102,6 +104,10 @@ func WeeklyDigest(d Deps) (any, error) {
 	}
 	// The next action's start rate: the product events' week counters in OpsTable.
 	b.NextAction = nextActionWeek{&eventstore.Store{DB: d.DynamoDB, CountTable: store.Table}}
+	if t := strings.TrimSpace(d.Getenv(EnvReviewTable)); t != "" {
+		// The weekly review's KPIs: ReviewTable's STATS# counters of two weeks, read only.
+		b.Review = ReviewDigestSource(reviewstore.New(d.DynamoDB, t))
+	}
 	s := &digest.Sender{
 		Builder:   b,
 		Store:     store,
@@ -187,4 +193,27 @@ func (n nextActionWeek) NextActionWeek(ctx context.Context, week string) (digest
 		Shown: at(nextaction.CounterShown, nextaction.ArmTreatment), Started: at(nextaction.CounterStarted, nextaction.ArmTreatment),
 		HoldoutShown: at(nextaction.CounterShown, nextaction.ArmHoldout), HoldoutRun: at(nextaction.CounterStarted, nextaction.ArmHoldout),
 	}, nil
+}
+
+// ReviewDigestSource is the digest's weekly review section over ReviewTable: a week's
+// counters by arm (reviewstore.Store.Stats, one Query of at most
+// digest.ReviewItemsPerWeek items) under the digest's names.
+func ReviewDigestSource(s *reviewstore.Store) digest.ReviewSource { return reviewWeek{s} }
+
+type reviewWeek struct{ store *reviewstore.Store }
+
+func (r reviewWeek) ReviewWeek(ctx context.Context, week string) (digest.ReviewCounts, error) {
+	stats, err := r.store.Stats(ctx, week)
+	if err != nil {
+		return digest.ReviewCounts{}, err
+	}
+	arm := func(c reviewstore.Counts) digest.ReviewArmCounts {
+		return digest.ReviewArmCounts{Generated: c["generated"], Opened: c["opened"], Shown: c["shown"], Adopted: c[review.StateAdopted],
+			ShownRephrased: c[reviewstore.CounterShownRephrased], AdoptedRephrased: c[reviewstore.CounterAdoptedRephrased],
+			NextReviews: c["next_reviews"], NextPlanned: c["next_planned"], NextOnPlan: c["next_on_plan"],
+			RephraseCalls: c["rephrase_calls"], RephraseKept: c["rephrase_kept"], RephraseRefused: c["rephrase_refused"],
+			RephraseInputTokens: c["rephrase_input_tokens"], RephraseOutputTokens: c["rephrase_output_tokens"],
+			RephraseMicroUSD: c["rephrase_micro_usd"]}
+	}
+	return digest.ReviewCounts{Treatment: arm(stats[reviewstore.ArmTreatment]), Holdout: arm(stats[reviewstore.ArmHoldout])}, nil
 }

@@ -75,13 +75,18 @@ func rephrased(t *testing.T, reword func(string) string) (review.Review, map[str
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, stats["treatment"]
+	// What the review's later events and adoption see: the stored review, read back.
+	stored, ok, err := env.Reviews.Get(context.Background(), "alice", r.Week)
+	if err != nil || !ok {
+		t.Fatalf("the stored review: %v %v", ok, err)
+	}
+	return stored, stats["treatment"]
 }
 
 func TestAFaithfulRephraseIsServedAndItsTokensAndCostCounted(t *testing.T) {
 	r, counts := rephrased(t, func(s string) string { return "Quick idea: " + strings.Replace(s, "Add", "How about adding", 1) })
-	if got := r.Recommendations[0].Text; !strings.HasPrefix(got, "Quick idea: ") {
-		t.Errorf("served %q, want the rephrase", got)
+	if got := r.Recommendations[0].Text; !strings.HasPrefix(got, "Quick idea: ") || !r.Recommendations[0].Rephrased {
+		t.Errorf("served %q (rephrased %v), want the rephrase, marked as the rephrased variant", got, r.Recommendations[0].Rephrased)
 	}
 	// 120 input tokens at $0.003/1k and 40 output at $0.015/1k: 360 + 600 micro-dollars.
 	want := map[string]int64{"rephrase_calls": 1, "rephrase_kept": 1, "rephrase_input_tokens": 120, "rephrase_output_tokens": 40, "rephrase_micro_usd": 960}
@@ -95,8 +100,8 @@ func TestAFaithfulRephraseIsServedAndItsTokensAndCostCounted(t *testing.T) {
 func TestARephraseThatInventsANumberIsRefusedAndTheDeterministicTextServed(t *testing.T) {
 	var orig string
 	r, counts := rephrased(t, func(s string) string { orig = s; return s + " That is 7 more than most people manage!" })
-	if got := r.Recommendations[0].Text; got != orig || strings.Contains(got, "7 more") {
-		t.Errorf("served %q, want the deterministic %q", got, orig)
+	if got := r.Recommendations[0].Text; got != orig || strings.Contains(got, "7 more") || r.Recommendations[0].Rephrased {
+		t.Errorf("served %q (rephrased %v), want the deterministic %q", got, r.Recommendations[0].Rephrased, orig)
 	}
 	if counts["rephrase_refused"] != 1 || counts["rephrase_kept"] != 0 || counts["rephrase_input_tokens"] != 120 {
 		t.Errorf("counters %v, want one refusal and its tokens still counted", counts)

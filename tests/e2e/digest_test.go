@@ -28,6 +28,9 @@ import (
 	"github.com/lucian-app/phase12/shared/hintguard"
 	"github.com/lucian-app/phase12/shared/hintstore"
 	"github.com/lucian-app/phase12/shared/opsstore"
+	"github.com/lucian-app/phase12/shared/review"
+	"github.com/lucian-app/phase12/shared/reviewstore"
+	"github.com/lucian-app/phase12/shared/reviewstore/reviewstoretest"
 	"github.com/lucian-app/phase12/shared/sketch"
 )
 
@@ -40,11 +43,50 @@ import (
 // serves it (JSON and the page).
 func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	ctx := context.Background()
-	table, hintTable := "OpsTable-e2e-digest", "HintTable-e2e-digest"
-	ensureTables(t, table, hintTable)
+	table, hintTable, reviewTable := "OpsTable-e2e-digest", "HintTable-e2e-digest", "ReviewTable-e2e-digest"
+	ensureTables(t, table, hintTable, reviewTable)
 	cfg, err := backends.DynamoConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The weekly review as WeeklyReviewFunction counts it (the digest of 2026-W47 reports
+	// the reviews of 2026-W46 against 2026-W45): two users reviewed 2026-W45, one opened
+	// it; their reviews of 2026-W46 count their next week (3 of 4 due done on plan each),
+	// a third user gets one too; two open theirs, one is shown r1 and adopts it.
+	reviews := reviewstore.New(dynamodb.NewFromConfig(cfg), reviewTable)
+	seen := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	for i, u := range []string{"rv-a", "rv-b", "rv-c"} {
+		var next *reviewstore.NextWeek
+		if i < 2 {
+			prev, _, err := reviews.Put(ctx, u, reviewstoretest.Sample("2026-W45", false), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				if _, err := reviews.Take(ctx, u, reviewstore.Event{ID: u + "-open45", Name: reviewstore.EventReviewOpened, Week: prev.Week, At: seen}, prev, seen); err != nil {
+					t.Fatal(err)
+				}
+			}
+			next = &reviewstore.NextWeek{PrevWeek: "2026-W45", PrevArm: reviewstore.ArmTreatment, Planned: 4, OnPlan: 3}
+		}
+		r, _, err := reviews.Put(ctx, u, reviewstoretest.Sample("2026-W46", false), next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			continue
+		}
+		if _, err := reviews.Take(ctx, u, reviewstore.Event{ID: u + "-open46", Name: reviewstore.EventReviewOpened, Week: r.Week, At: seen}, r, seen); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if _, err := reviews.Take(ctx, u, reviewstore.Event{ID: u + "-show46", Name: reviewstore.EventRecShown, Week: r.Week, RecID: "r1", VisibleMS: 800, At: seen}, r, seen); err != nil {
+				t.Fatal(err)
+			}
+			if err := reviews.Mark(ctx, u, r.Week, "r1", []string{review.StateOpen}, review.StateAdopted, "exec-e2e"); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	// Lucian's week as hint-cooldown counts it: on Monday of the week, control showed 4
 	// hints to 2 users, one dismissed; of the users first seen the week before, control had
@@ -123,7 +165,8 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 	secretARN := createSecret(t, "phase12/e2e-digest-webhook", hook.URL+"/services/T0/B0/e2e-secret")
 
 	fn := startFunction(t, "weekly-digest", "OPS_TABLE="+table, "DIGEST_TOPIC_ARN="+sub.TopicARN,
-		"DIGEST_WEBHOOK_SECRET_ARN="+secretARN, "SSL_CERT_FILE="+certFile, "OPS_PAGE_URL=https://api.example.com/ops", "HINT_TABLE="+hintTable)
+		"DIGEST_WEBHOOK_SECRET_ARN="+secretARN, "SSL_CERT_FILE="+certFile, "OPS_PAGE_URL=https://api.example.com/ops", "HINT_TABLE="+hintTable,
+		"REVIEW_TABLE="+reviewTable)
 	scheduled := readEvent(t, "weekly-digest.json")
 	for range 2 { // the rerun sends nothing
 		out, err := fn.Invoke(scheduled)
@@ -158,6 +201,13 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 		"create_task: 2,800 events; latency p50",
 		"LUCIAN (hint-cooldown)\ncontrol: 4 shown, 2.00 per user a day; 25% dismissed; task attempts left n/a during hints (0 attempts) vs n/a without (0 attempts): drop n/a\n",
 		"D7 retention of users first seen Mon 9 Nov to Sun 15 Nov: Lucian enabled 50% (1 of 2), holdout 0% (0 of 1): +50 pp",
+		// The weekly review's KPIs, read from ReviewTable's counters; too few to ask for
+		// anything.
+		"WEEKLY REVIEW (reviews of 2026-W46, built and opened during this week)\n" +
+			"  open rate: 66.7% (2 of 3 reviews opened); 2026-W45: 50.0% (1 of 2); change +16.7 points (fewer than 30 reviews in a week: too few to read)\n" +
+			"  adoption: 100.0% (1 of 1 recommendations shown adopted), target 25%: met (fewer than 100 shown: too few to read)\n" +
+			"  next-week completion of the reviews of 2026-W45 (tasks due in 2026-W46 done on plan):\n" +
+			"    treatment (recommendations): 75.0% (6 of 8 due done on plan, 2 reviews)\n",
 		"Ops page: https://api.example.com/ops",
 	} {
 		if !strings.Contains(m.Message, want) {
@@ -165,7 +215,8 @@ func TestWeeklyDigestUnderEmulator(t *testing.T) {
 		}
 	}
 	mu.Lock()
-	if len(hooks) != 1 || !strings.Contains(hooks[0], `"blocks":[`) || !strings.Contains(hooks[0], "2026-W47") {
+	if len(hooks) != 1 || !strings.Contains(hooks[0], `"blocks":[`) || !strings.Contains(hooks[0], "2026-W47") ||
+		!strings.Contains(hooks[0], "*Weekly review* (reviews of 2026-W46)") {
 		t.Errorf("webhook calls = %d (%.120q), want one Block Kit message", len(hooks), hooks)
 	}
 	mu.Unlock()

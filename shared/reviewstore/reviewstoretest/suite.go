@@ -186,6 +186,51 @@ func Run(t *testing.T, db dynamo.API, table string) {
 		}
 	})
 
+	t.Run("a rephrased recommendation's first show and adoption count under its variant too", func(t *testing.T) {
+		u := user("variant")
+		before, err := s.Stats(ctx, "2026-W45") // the table may hold earlier runs' counters
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Sample("2026-W45", false)
+		r.Recommendations[0].Rephrased = true // r1's text is the rephrase's; r2's the deterministic
+		if _, _, err := s.Put(ctx, u, r, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := s.Get(ctx, u, "2026-W45")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, _ := got.Recommendation("r1"); !a.Rephrased {
+			t.Error("r1 read back as deterministic, want rephrased")
+		}
+		if b, _ := got.Recommendation("r2"); b.Rephrased {
+			t.Error("r2 read back as rephrased, want deterministic")
+		}
+		for i, rec := range []string{"r1", "r1", "r2"} { // r1 shown twice: its first show counts once
+			e := reviewstore.Event{ID: fmt.Sprint("variant-show-", i), Name: reviewstore.EventRecShown, Week: got.Week, RecID: rec, VisibleMS: 1000, At: At}
+			if _, err := s.Take(ctx, u, e, got, At); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, rec := range []string{"r1", "r2"} {
+			if err := s.Mark(ctx, u, "2026-W45", rec, []string{review.StateOpen}, review.StateAdopted, "exec-"+rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stats, err := s.Stats(ctx, "2026-W45")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, b := stats[reviewstore.ArmTreatment], before[reviewstore.ArmTreatment]
+		for name, want := range map[string]int64{"shown": 2, reviewstore.CounterShownRephrased: 1, "adopted": 2,
+			reviewstore.CounterAdoptedRephrased: 1, "rec_shown": 3} {
+			if got := c[name] - b[name]; got != want {
+				t.Errorf("%s grew by %d, want %d (counters %v, before %v)", name, got, want, c, b)
+			}
+		}
+	})
+
 	t.Run("the next week's completion is counted under the previous review's arm", func(t *testing.T) {
 		u := user("lift")
 		prev := Sample("2026-W40", true)
