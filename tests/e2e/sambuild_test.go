@@ -14,10 +14,13 @@ import (
 	"github.com/lucian-app/phase12/tests/harness"
 )
 
+// maxBootstrapBytes bounds every function's deployed bootstrap: 15 MB.
+const maxBootstrapBytes = 15_000_000
+
 // TestSAMBuildTargets runs what `sam build` runs for BuildMethod makefile,
 // `make build-<LogicalId> ARTIFACTS_DIR=<dir>`, for every function in the
 // template, and checks the artefact Lambda will start: a static
-// linux/arm64 executable named bootstrap.
+// linux/arm64 executable named bootstrap, under maxBootstrapBytes.
 func TestSAMBuildTargets(t *testing.T) {
 	root, err := harness.RepoRoot()
 	if err != nil {
@@ -62,9 +65,15 @@ func TestSAMBuildTargets(t *testing.T) {
 					t.Errorf("bootstrap is dynamically linked; CGO_ENABLED=0 must make it static")
 				}
 			}
-			if st, _ := os.Stat(filepath.Join(dir, "bootstrap")); st != nil {
-				t.Logf("%s bootstrap: %d bytes", id, st.Size())
+			st, err := os.Stat(filepath.Join(dir, "bootstrap"))
+			if err != nil {
+				t.Fatal(err)
 			}
+			// The handbook's bound on what one function carries (docs/benchmarks.md).
+			if st.Size() > maxBootstrapBytes {
+				t.Errorf("%s bootstrap is %d bytes, over the %d-byte bound: it links something it does not serve", id, st.Size(), maxBootstrapBytes)
+			}
+			t.Logf("%s bootstrap: %d bytes", id, st.Size())
 		})
 	}
 }
