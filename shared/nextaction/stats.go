@@ -105,10 +105,14 @@ type ItemAdds struct {
 	Adds []Add
 }
 
-// ZoneOf is the zone a completion is counted in: loc when the request named one, else
-// the offset of the task's due when it is a time (as PATCH completes a repeating task
-// in the due's own offset), else nil: the local hour is unknown and the completion is
-// not counted (counting it in UTC would teach the tie-breakers a wrong hour).
+// ZoneOf is the zone a completion is counted in, first found: loc, the zone the request
+// named (execute requests always do; PATCH when it carries timezone); the offset of the
+// task's due when it is a time (as PATCH completes a repeating task in the due's own
+// offset); else UTC. The UTC fallback is for a date-only or undated task completed by a
+// PATCH without timezone: its local hour is unknown, and UTC may put it in the wrong slot
+// (Europe's 09:00 in winter is 08:00 UTC, still the morning; the Americas' evenings fall
+// in UTC's night), but not counting it at all left those users' history empty, so the
+// tie-breakers never learnt from them. Clients should send timezone with completions.
 func ZoneOf(t tasks.Task, loc *time.Location) *time.Location {
 	if loc != nil {
 		return loc
@@ -119,18 +123,15 @@ func ZoneOf(t tasks.Task, loc *time.Location) *time.Location {
 			return time.FixedZone("", off)
 		}
 	}
-	return nil
+	return time.UTC
 }
 
 // Completion is what completing t at at, in zone loc (see ZoneOf), adds to the
 // statistics: one hour-of-week counter, one per key and one size counter in the slot,
 // each by the week's weight. Usually one item; in the last weeks of an era, the next
-// era's item too. Nothing when the zone is unknown.
+// era's item too.
 func Completion(t tasks.Task, at time.Time, loc *time.Location) []ItemAdds {
 	loc = ZoneOf(t, loc)
-	if loc == nil {
-		return nil
-	}
 	local := at.In(loc)
 	s, w := SlotOf(local), Week(at)
 	if w < 0 {

@@ -77,16 +77,24 @@ func TestACompletionAddsToItsHourSizeAndKeys(t *testing.T) {
 	}
 }
 
-// Without a zone the local hour is unknown: a due time lends its offset, else nothing is
-// counted.
+// Without a zone from the request a due time lends its offset; a date-only or undated
+// task is counted in UTC (it used to be dropped, so such users' history stayed empty).
 func TestTheZoneOfACompletion(t *testing.T) {
 	at := time.Date(2026, 12, 1, 8, 30, 0, 0, time.UTC)
 	timed := task("a", "x", "", 4, "2026-12-01T10:00:00+01:00")
 	if adds := Completion(timed, at, nil); len(adds) != 1 || adds[0].Adds[0].Attr != "h33" {
 		t.Errorf("due in +01:00, completed 08:30 UTC: %+v, want h33 (Tuesday 09:00)", adds)
 	}
-	if adds := Completion(task("b", "x", "", 4, "2026-12-01"), at, nil); adds != nil {
-		t.Errorf("a date due and no zone: %+v, want nothing", adds)
+	// Tuesday 1 December 08:30 UTC is hour 24 + 8 = 32 of the week, a weekday morning.
+	for _, due := range []string{"2026-12-01", ""} {
+		adds := Completion(task("b", "x", "", 4, due), at, nil)
+		if len(adds) != 1 || adds[0].Adds[0].Attr != "h32" {
+			t.Errorf("due %q and no zone: %+v, want counted in UTC at h32", due, adds)
+		}
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if adds := Completion(task("c", "x", "", 4, "2026-12-01"), at, berlin); len(adds) != 1 || adds[0].Adds[0].Attr != "h33" {
+		t.Errorf("a date due with the request's zone Europe/Berlin: %+v, want h33 (09:30 there)", adds)
 	}
 }
 

@@ -233,3 +233,35 @@ func TestCompletingARepeatingTaskByPATCHMovesIt(t *testing.T) {
 		t.Errorf("completing a plain task: %d %v, want it closed", status, body)
 	}
 }
+
+// A PATCH completing a date-only task without timezone counts in the next-action
+// statistics in UTC (it used to count nothing); with timezone it counts in that zone.
+func TestACompletionOfADateOnlyTaskWithoutTimezoneCountsInUTC(t *testing.T) {
+	store := appstore.New(dynamotest.New(t), dynamotest.AppTable)
+	clock := func() time.Time { return now } // Saturday 28 November 2026, 09:00 UTC
+	h := tasks.Handler(&tasks.Service{Repo: store, Now: clock, NewID: ids.New(clock, nil)}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	complete := func(body string) {
+		status, created := do(t, h, call{"POST", "/tasks", `{"title":"Buy milk","due":"2026-11-28"}`, "alice"})
+		if status != 201 {
+			t.Fatalf("create: %d %v", status, created)
+		}
+		id := created["task"].(map[string]any)["id"].(string)
+		if status, b := do(t, h, call{"PATCH", "/tasks/" + id, body, "alice"}); status != 200 {
+			t.Fatalf("complete: %d %v", status, b)
+		}
+	}
+	complete(`{"completed":true}`)
+	st, err := store.NextStats(t.Context(), "alice", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Saturday 09:00 UTC: hour 5*24+9 = 129 of the week.
+	if st.Hours[129] < 0.999 || st.Hours[129] > 1.001 {
+		t.Errorf("hour 129 counts %v, want the completion counted once in UTC", st.Hours[129])
+	}
+	complete(`{"completed":true,"timezone":"America/New_York"}`) // 04:00 there: hour 124
+	st, _ = store.NextStats(t.Context(), "alice", now)
+	if st.Hours[124] < 0.999 || st.Hours[124] > 1.001 || st.Hours[129] > 1.001 {
+		t.Errorf("hours 124 and 129 count %v and %v, want 1 and 1 (the request's zone first)", st.Hours[124], st.Hours[129])
+	}
+}
