@@ -31,6 +31,11 @@ type Engine struct {
 	// Levers are the emergency levers; the undo lever off issues no undo tokens, as
 	// UndoEnabled false does. Nil is the defaults (undo on).
 	Levers degrade.Reader
+	// Completed, when set, is told of the task a complete_task execution completed, once
+	// its commit succeeded (not on a replay, whose first run told it): the server's
+	// evidence of first value, as a PATCH /tasks/{id} completion is (shared/wiring). It
+	// cannot change the answer; it logs its own failures.
+	Completed func(ctx context.Context, owner, taskID string, at time.Time)
 }
 
 // undoOn is whether a creation now gets an undo token: the configuration and the lever.
@@ -286,6 +291,9 @@ func (e *Engine) Execute(ctx context.Context, owner, key string, req Request) (R
 	var dup *DuplicateError
 	switch {
 	case err == nil:
+		if e.Completed != nil && p.effect.Activity.Completes && p.effect.ReplaceTask != nil {
+			e.Completed(ctx, owner, p.effect.ReplaceTask.ID, e.Now())
+		}
 		return Response{Status: rec.Status, Body: rec.Body}, nil
 	case errors.As(err, &dup):
 		return e.replay(ctx, owner, dup.Existing, fp, entry, start)

@@ -235,6 +235,7 @@ func ExecuteIntent(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.Completed = firstValueRecorder(d)
 	b, err := budgeted(d, execute.Handler(e, d.Log))
 	if err != nil {
 		return nil, err
