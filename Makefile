@@ -22,6 +22,7 @@ FN_DIR_OpsFunction := ops
 FN_DIR_WeeklyDigestFunction := weekly-digest
 FN_DIR_HintCooldownFunction := hint-cooldown
 FN_DIR_WeeklyReviewFunction := weekly-review
+FN_DIR_WeeklyReviewWorkerFunction := weekly-review-worker
 
 FUNCTIONS := $(patsubst FN_DIR_%,%,$(filter FN_DIR_%,$(.VARIABLES)))
 fn_dir = $(or $(FN_DIR_$(1)),$(error no function folder for $(1): add FN_DIR_$(1) to the Makefile))

@@ -175,7 +175,8 @@ func (s *Service) register(ctx context.Context, user string, loc *time.Location)
 // Scheduled builds user's review of week for the schedule's worker, through Generate as an
 // on-demand open does (the same zone, facts and content), unless it is stored already: a
 // message delivered twice, or a review the user opened first, is a success that does
-// nothing. A week that has not ended in the user's zone is invalid_request; with the
+// nothing. A week that has not ended yet in the user's zone (it changed since they were
+// queued) moves them in the register and is built at that zone's hour; with the
 // weekly_review lever off nothing is built (an open builds it later).
 func (s *Service) Scheduled(ctx context.Context, user, week string) error {
 	loc, err := s.Zone(ctx, user, "")
@@ -190,7 +191,14 @@ func (s *Service) Scheduled(ctx context.Context, user, week string) error {
 		return err
 	}
 	if !w.Finished(s.Now()) {
-		return apperr.New(apperr.InvalidRequest, "week %s has not ended in %s", w, loc)
+		// The user moved west of the zone they were registered in (their settings changed
+		// since): register them in the zone found, whose run queues them again when the
+		// week has ended there. A week that cannot have ended anywhere is a bad message.
+		if !w.Finished(s.Now().Add(26 * time.Hour)) {
+			return apperr.New(apperr.InvalidRequest, "week %s has not ended in %s", w, loc)
+		}
+		s.register(ctx, user, loc)
+		return nil
 	}
 	if !degrade.Of(ctx, s.Levers).WeeklyReview {
 		if s.Log != nil {

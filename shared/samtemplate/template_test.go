@@ -457,7 +457,23 @@ var forbiddenActions = map[string]string{
 // parameter that holds a secret's ARN (its AllowedPattern allows only Secrets Manager ARNs):
 // the secret is the operator's, created out of band, and the template names it by parameter.
 var serviceKinds = map[string]string{"dynamodb": TypeTable, "sns": TypeTopic, "sqs": typeQueue, "secretsmanager": kindSecretParameter,
-	"kms": typeKey, "ssm": typeSSMParameter}
+	"kms": typeKey, "ssm": typeSSMParameter, "bedrock": kindModelParameter}
+
+// kindModelParameter is a parameter that names one Bedrock foundation model (its
+// AllowedPattern admits a model id and the empty string, never a wildcard): a function that
+// rephrases may invoke that model, and only with bedrock:InvokeModel (which the Converse API
+// is authorised as).
+const kindModelParameter = "parameter naming a Bedrock model"
+
+var modelActions = []string{"bedrock:InvokeModel"}
+
+var subModelARN = regexp.MustCompile(`^arn:\$\{AWS::Partition\}:bedrock:\$\{AWS::Region\}::foundation-model/\$\{([A-Za-z0-9]+)\}$`)
+
+// typeMapping is an event source mapping: a function polling a queue.
+const typeMapping = "AWS::Lambda::EventSourceMapping"
+
+// pollActions are what a function needs on the queue its mapping polls.
+var pollActions = []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 
 const typeSSMParameter = "AWS::SSM::Parameter"
 
@@ -538,6 +554,8 @@ func privilegeProblems(data []byte) ([]string, error) {
 			c.queuePolicy(id, props)
 		case typ == typeKey:
 			c.keyPolicy(id, props)
+		case typ == typeMapping:
+			c.mapping(id, props)
 		case strings.HasPrefix(typ, "AWS::IAM::"), typ == "AWS::Serverless::Connector", typ == "AWS::Lambda::Permission",
 			strings.HasSuffix(typ, "Policy"):
 			c.problem("%s (%s) grants permissions this test does not check: check it here", id, typ)
@@ -667,6 +685,9 @@ func (c *privilegeChecker) kind(id string) string {
 	if pat != nil && strings.Contains(pat.Value, ":secretsmanager:") && strings.HasPrefix(pat.Value, "^$|^arn:") {
 		return kindSecretParameter
 	}
+	if pat != nil && strings.HasPrefix(pat.Value, "^$|^[a-z0-9-]+") && !strings.Contains(pat.Value, "*") {
+		return kindModelParameter
+	}
 	return "parameter without an AllowedPattern of Secrets Manager ARNs"
 }
 
@@ -752,6 +773,10 @@ func (c *privilegeChecker) target(n *yaml.Node) (grantTarget, bool) {
 		if m := subParameterARN.FindStringSubmatch(v.Text); m != nil && len(v.Vars) == 0 {
 			return grantTarget{id: m[1]}, c.types[m[1]] == typeSSMParameter
 		}
+		// A Bedrock model: the foundation model the parameter names, never a pattern.
+		if m := subModelARN.FindStringSubmatch(v.Text); m != nil && len(v.Vars) == 0 {
+			return grantTarget{id: m[1]}, c.kind(m[1]) == kindModelParameter
+		}
 	}
 	return grantTarget{}, false
 }
@@ -779,6 +804,9 @@ func (c *privilegeChecker) grant(where string, used map[string]bool, actions []s
 		if strings.HasPrefix(a, "kms:") && !slices.Contains(keyActions, a) {
 			c.problem("%s: %s: a function may only %v with a key", where, a, keyActions)
 		}
+		if strings.HasPrefix(a, "bedrock:") && !slices.Contains(modelActions, a) {
+			c.problem("%s: %s: a function may only %v a model", where, a, modelActions)
+		}
 	}
 	for _, t := range targets {
 		if t.star {
@@ -799,6 +827,60 @@ func (c *privilegeChecker) grant(where string, used map[string]bool, actions []s
 				c.problem("%s: %s on %s, a %s", where, a, t.id, kind)
 			}
 		}
+	}
+}
+
+// mapping: a function polls one queue of the template, answers partial batch responses (so a
+// failed message does not bring its batch back), is granted the polling on that queue (by
+// its own statements: a SAM SQS event would attach a managed policy on every queue), and
+// the queue moves what keeps failing to a dead-letter queue that an alarm watches.
+func (c *privilegeChecker) mapping(id string, props *yaml.Node) {
+	fn, err := parseValue(get(props, "FunctionName"))
+	if err != nil || fn.Kind != Ref || c.types[fn.Name] != TypeFunction {
+		c.problem("%s: FunctionName %s, want !Ref of a function of the template", id, describe(get(props, "FunctionName")))
+		return
+	}
+	q, err := parseValue(get(props, "EventSourceArn"))
+	if err != nil || q.Kind != GetAtt || q.Attr != "Arn" || c.types[q.Name] != typeQueue {
+		c.problem("%s: EventSourceArn %s, want !GetAtt of a queue of the template", id, describe(get(props, "EventSourceArn")))
+		return
+	}
+	if !slices.ContainsFunc(scalarsOrList(get(props, "FunctionResponseTypes")), func(n *yaml.Node) bool { return n.Value == "ReportBatchItemFailures" }) {
+		c.problem("%s: no FunctionResponseTypes [ReportBatchItemFailures]: one failed message would bring back its whole batch", id)
+	}
+	granted := map[string]bool{}
+	for _, p := range items(get(get(get(c.res, fn.Name), "Properties"), "Policies")) {
+		for _, st := range items(get(p, "Statement")) {
+			if get(st, "Effect").Value != "Allow" || !slices.ContainsFunc(scalarsOrList(get(st, "Resource")), func(n *yaml.Node) bool {
+				v, err := parseValue(n)
+				return err == nil && v.Kind == GetAtt && v.Name == q.Name
+			}) {
+				continue
+			}
+			for _, a := range scalarsOrList(get(st, "Action")) {
+				granted[a.Value] = true
+			}
+		}
+	}
+	for _, a := range pollActions {
+		if !granted[a] {
+			c.problem("%s: %s is not granted %s on %s, which its mapping polls", id, fn.Name, a, q.Name)
+		}
+	}
+	redrive := get(get(get(c.res, q.Name), "Properties"), "RedrivePolicy")
+	dlq, err := parseValue(get(redrive, "deadLetterTargetArn"))
+	if err != nil || dlq.Kind != GetAtt || c.types[dlq.Name] != typeQueue || get(redrive, "maxReceiveCount") == nil {
+		c.problem("%s: %s has no RedrivePolicy to a dead-letter queue of the template: a poisoned message would come back until it expires", id, q.Name)
+		return
+	}
+	watched := false
+	for aid, r := range pairs(c.res) {
+		if c.types[aid] == typeAlarm && slices.Contains(refs(get(get(r, "Properties"), "Dimensions")), dlq.Name) {
+			watched = true
+		}
+	}
+	if !watched {
+		c.problem("%s: no alarm watches %s, the dead-letter queue of %s", id, dlq.Name, q.Name)
 	}
 }
 
@@ -1040,6 +1122,7 @@ Parameters:
   HookSecretArn: {Type: String, Default: "", AllowedPattern: "^$|^arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$"}
   OtherSecretArn: {Type: String, Default: "", AllowedPattern: "^$|^arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$"}
   FreeArn: {Type: String, Default: ""}
+  ModelId: {Type: String, Default: "", AllowedPattern: "^$|^[a-z0-9-]+\\.[A-Za-z0-9._:-]+$"}
 Conditions:
   HasHook: !Not [!Equals [!Ref HookSecretArn, ""]]
 Resources:
@@ -1065,6 +1148,15 @@ Resources:
   Levers: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: "{}"}}
   OtherLevers: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: "{}"}}
   DLQ: {Type: AWS::SQS::Queue}
+  Work:
+    Type: AWS::SQS::Queue
+    Properties: {RedrivePolicy: {deadLetterTargetArn: !GetAtt DLQ.Arn, maxReceiveCount: 3}}
+  DLQAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties: {Dimensions: [{Name: QueueName, Value: !GetAtt DLQ.QueueName}]}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: {FunctionName: !Ref Fn, EventSourceArn: !GetAtt Work.Arn, FunctionResponseTypes: [ReportBatchItemFailures]}
   Alarm:
     Type: AWS::CloudWatch::Alarm
     Properties: {AlarmActions: [!Ref Alerts]}
@@ -1072,7 +1164,7 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       Environment:
-        Variables: {APP_TABLE: !Ref AppTable, TOPIC: !Ref Alerts, HOOK_SECRET_ARN: !Ref HookSecretArn, FREE: !Ref FreeArn, LEVERS: !Ref Levers}
+        Variables: {APP_TABLE: !Ref AppTable, TOPIC: !Ref Alerts, HOOK_SECRET_ARN: !Ref HookSecretArn, FREE: !Ref FreeArn, LEVERS: !Ref Levers, MODEL: !Ref ModelId, WORK: !Ref Work}
       Policies:
         - Statement:
             - Effect: Allow
@@ -1087,6 +1179,12 @@ Resources:
             - Effect: Allow
               Action: [kms:GenerateDataKey, kms:Decrypt]
               Resource: !GetAtt Key.Arn
+            - Effect: Allow
+              Action: bedrock:InvokeModel
+              Resource: !Sub arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${ModelId}
+            - Effect: Allow
+              Action: [sqs:SendMessage, sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes]
+              Resource: !GetAtt Work.Arn
             - Effect: Allow
               Action: ssm:GetParameter
               Resource: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${Levers}
@@ -1192,6 +1290,19 @@ func TestPrivilegeRulesCatchEachKindOfGrant(t *testing.T) {
 			"CloudWatch may use the key for any account's alarms"},
 		{"a key policy letting CloudWatch re-encrypt", "Action: [kms:Decrypt, kms:GenerateDataKey*]", "Action: [kms:Decrypt, kms:GenerateDataKey*, kms:ReEncrypt*]",
 			"Action [kms:Decrypt kms:GenerateDataKey* kms:ReEncrypt*], want [kms:Decrypt kms:GenerateDataKey*]"},
+		{"a model grant on every model", "foundation-model/${ModelId}", "foundation-model/*", "foundation-model/* is neither"},
+		{"a model grant on a parameter that may name any model", `ModelId: {Type: String, Default: "", AllowedPattern: "^$|^[a-z0-9-]+\\.[A-Za-z0-9._:-]+$"}`,
+			`ModelId: {Type: String, Default: ""}`, "foundation-model/${ModelId} is neither"},
+		{"a model action beyond invoking it", "Action: bedrock:InvokeModel", "Action: [bedrock:InvokeModel, bedrock:CreateModelCustomizationJob]",
+			"bedrock:CreateModelCustomizationJob: a function may only [bedrock:InvokeModel] a model"},
+		{"a mapping without partial batch responses", "FunctionResponseTypes: [ReportBatchItemFailures]", "BatchSize: 10",
+			"Mapping: no FunctionResponseTypes [ReportBatchItemFailures]"},
+		{"a mapping whose function may not poll its queue", "sqs:ReceiveMessage, sqs:DeleteMessage, ", "",
+			"Mapping: Fn is not granted sqs:ReceiveMessage on Work"},
+		{"a polled queue without a dead-letter queue", "Properties: {RedrivePolicy: {deadLetterTargetArn: !GetAtt DLQ.Arn, maxReceiveCount: 3}}", "Properties: {}",
+			"Work has no RedrivePolicy to a dead-letter queue"},
+		{"a dead-letter queue no alarm watches", "Dimensions: [{Name: QueueName, Value: !GetAtt DLQ.QueueName}]", "Dimensions: []",
+			"no alarm watches DLQ, the dead-letter queue of Work"},
 		{"an IAM policy beside the functions", "  DLQPolicy:", "  Extra:\n    Type: AWS::IAM::Policy\n  DLQPolicy:", "Extra (AWS::IAM::Policy) grants permissions this test does not check"},
 	}
 	for _, tt := range tests {

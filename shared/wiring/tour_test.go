@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
@@ -123,6 +125,8 @@ type world struct {
 	topics   map[string]map[string]bool            // function -> topic logical IDs published to
 	http     map[string]apiHandler
 	jobs     map[string]func(context.Context, events.EventBridgeEvent) error
+	workers  map[string]wiring.ReviewWorkerHandler
+	queue    *queueRecorder
 	exchange []exchange
 	driven   map[string]bool // functions the tour called or ran
 }
@@ -142,7 +146,8 @@ func newWorld(t *testing.T) *world {
 	}
 	w := &world{t: t, tmpl: tmpl, db: dynamotest.New(t), clk: clock.NewManual(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)),
 		used: map[string]map[string]map[string]bool{}, topics: map[string]map[string]bool{},
-		http: map[string]apiHandler{}, jobs: map[string]func(context.Context, events.EventBridgeEvent) error{}, driven: map[string]bool{}}
+		http: map[string]apiHandler{}, jobs: map[string]func(context.Context, events.EventBridgeEvent) error{}, driven: map[string]bool{},
+		workers: map[string]wiring.ReviewWorkerHandler{}, queue: &queueRecorder{}}
 	names := map[string]string{}
 	for _, id := range tmpl.Topics {
 		names[topicARN(id)] = id
@@ -156,6 +161,8 @@ func newWorld(t *testing.T) *world {
 			return topicARN(id), true
 		case samtemplate.TypeHTTPAPI + "/":
 			return "abc123", true
+		case "AWS::SQS::Queue/":
+			return "https://sqs.us-east-1.amazonaws.com/123456789012/" + id, true
 		case "AWS::SSM::Parameter/":
 			return "/tour/levers", true
 		}
@@ -176,8 +183,8 @@ func newWorld(t *testing.T) *world {
 		d := wiring.Deps{
 			DynamoDB:   &recordingDB{API: w.db, mu: &w.mu, used: w.used[id]},
 			SNS:        &publishRecorder{Recorder: w.sns, mu: &w.mu, names: names, used: w.topics[id]},
-			Parameters: leverParameter{"/tour/levers": `{"undo":true}`},
-			HTTP:       http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
+			Parameters: leverParameter{"/tour/levers": `{"undo":true}`}, SQS: w.queue,
+			HTTP: http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
 			NewID: ids.Sequence(id[:2]), Log: wiring.NewLogger(io.Discard, ""), Function: id,
 		}
 		h, err := build(d)
@@ -189,6 +196,8 @@ func newWorld(t *testing.T) *world {
 			w.http[id] = h
 		case func(context.Context, events.EventBridgeEvent) error:
 			w.jobs[id] = h
+		case wiring.ReviewWorkerHandler:
+			w.workers[id] = h
 		default:
 			t.Fatalf("%s: a handler of type %T", id, h)
 		}
@@ -515,6 +524,101 @@ func (w *world) reviewTour() {
 	w.want(w.call("alice", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W60", "", nil), 400)
 	w.want(w.call("alice", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W49", "", nil), 404)
 	w.want(w.call("", nil, "GET /reviews/weekly", "/reviews/weekly", "", nil), 401)
+
+	// dave opens a review from New York: the register moves him from UTC's hour to New
+	// York's two.
+	w.want(w.call("dave", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W48&timezone=America/New_York", "", nil), 200)
+	w.scheduleTour()
+}
+
+// scheduleTour drives WeeklyReviewWorkerFunction: erin, registered in UTC by an open, sets
+// Honolulu in her settings; the run of Monday 7 December 06:00 UTC queues the users of
+// hours 5 and 6 without a review of week 49 (alice in Berlin, carol and erin in UTC), the
+// batch builds alice's and carol's and moves erin to Honolulu's hour (her week 49 has not
+// ended there), and a poisoned message is the only failure answered.
+func (w *world) scheduleTour() {
+	t := w.t
+	const fn = "WeeklyReviewWorkerFunction"
+	w.want(w.call("erin", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W48&timezone=UTC", "", nil), 200)
+	w.want(w.call("erin", nil, "PUT /companion/settings", "/companion/settings",
+		`{"lucian_enabled":true,"hints_enabled":true,"break_invites_enabled":true,"quiet_hours":null,"timezone":"Pacific/Honolulu"}`, nil), 200)
+	w.clk.Set(time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC))
+	w.driven[fn] = true
+	resp, err := w.workers[fn](context.Background(), wiring.ReviewWorkerEvent{ID: "tour", DetailType: "Scheduled Event", Time: w.clk.Now()})
+	if err != nil || resp != nil {
+		t.Fatalf("the hourly run: %v, %v", resp, err)
+	}
+	sent := w.queue.take()
+	var got []string
+	for _, m := range sent {
+		got = append(got, m.Body)
+	}
+	if want := []string{`{"kind":"review","user":"alice","week":"2026-W49"}`, `{"kind":"review","user":"carol","week":"2026-W49"}`,
+		`{"kind":"review","user":"erin","week":"2026-W49"}`}; strings.Join(sorted(got), " ") != strings.Join(want, " ") {
+		t.Fatalf("queued %v, want %v", got, want)
+	}
+	batch := append(sent, events.SQSMessage{MessageId: "poison", Body: "{"})
+	resp, err = w.workers[fn](context.Background(), wiring.ReviewWorkerEvent{Records: batch})
+	if err != nil || resp == nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "poison" {
+		t.Fatalf("the batch answered %+v, %v; want only the poisoned message failed", resp, err)
+	}
+	rv := w.want(w.call("carol", nil, "GET /reviews/weekly", "/reviews/weekly?week=2026-W49", "", nil), 200)
+	if str(rv, "review", "week") != "2026-W49" || str(rv, "review", "generated_at") != "2026-12-07T06:00:00Z" {
+		t.Fatalf("carol's review of week 49 was not built by the worker at 06:00: %v", rv)
+	}
+	// Erin's week 49 ends at 10:00 UTC in Honolulu; her zone's run at 16:00 queues her.
+	w.clk.Set(time.Date(2026, 12, 7, 16, 0, 0, 0, time.UTC))
+	if _, err := w.workers[fn](context.Background(), wiring.ReviewWorkerEvent{ID: "tour-16", DetailType: "Scheduled Event", Time: w.clk.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if again := w.queue.take(); len(again) != 1 || again[0].Body != `{"kind":"review","user":"erin","week":"2026-W49"}` {
+		t.Fatalf("the 16:00 run queued %v, want erin's week 49", again)
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// queueRecorder is SQS for the tour: it keeps what was sent, as the messages a batch
+// delivers.
+type queueRecorder struct {
+	mu   sync.Mutex
+	n    int
+	sent []events.SQSMessage
+}
+
+func (q *queueRecorder) SendMessageBatch(_ context.Context, in *sqs.SendMessageBatchInput, _ ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := &sqs.SendMessageBatchOutput{}
+	for _, e := range in.Entries {
+		q.n++
+		id := fmt.Sprint("m", q.n)
+		attrs := map[string]events.SQSMessageAttribute{}
+		for k, v := range e.MessageAttributes {
+			attrs[k] = events.SQSMessageAttribute{DataType: aws.ToString(v.DataType), StringValue: v.StringValue}
+		}
+		q.sent = append(q.sent, events.SQSMessage{MessageId: id, Body: aws.ToString(e.MessageBody), MessageAttributes: attrs})
+		out.Successful = append(out.Successful, sqstypes.SendMessageBatchResultEntry{Id: e.Id, MessageId: aws.String(id)})
+	}
+	return out, nil
+}
+
+func (q *queueRecorder) take() []events.SQSMessage {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := q.sent
+	q.sent = nil
+	return out
 }
 
 // leverParameter is SSM with parameters by name.

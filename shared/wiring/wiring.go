@@ -42,6 +42,9 @@ type Deps struct {
 	// Bedrock is the rephrase's model API (nil: built from the SDK configuration when
 	// REPHRASE_MODEL_ID names a model); tests put a stub here.
 	Bedrock ConverseAPI
+	// SQS is the weekly review's queue API (nil: built from the SDK configuration by the
+	// one function that sends, WeeklyReviewWorkerFunction); tests put a recorder here.
+	SQS QueueAPI
 	// Getenv reads the function's configuration (its environment in
 	// Lambda; the template's variables in the local runner).
 	Getenv func(string) string
@@ -60,15 +63,16 @@ type Builder func(Deps) (any, error)
 // to template.yaml is served by the local runner once it is listed here.
 func Functions() map[string]Builder {
 	return map[string]Builder{
-		"TasksFunction":         Tasks,
-		"ExecuteIntentFunction": ExecuteIntent,
-		"UndoFunction":          Undo,
-		"FlowMetricsFunction":   FlowMetrics,
-		"BurnRateCheckFunction": BurnRateCheck,
-		"OpsFunction":           Ops,
-		"WeeklyDigestFunction":  WeeklyDigest,
-		"HintCooldownFunction":  HintCooldown,
-		"WeeklyReviewFunction":  WeeklyReview,
+		"TasksFunction":              Tasks,
+		"ExecuteIntentFunction":      ExecuteIntent,
+		"UndoFunction":               Undo,
+		"FlowMetricsFunction":        FlowMetrics,
+		"BurnRateCheckFunction":      BurnRateCheck,
+		"OpsFunction":                Ops,
+		"WeeklyDigestFunction":       WeeklyDigest,
+		"HintCooldownFunction":       HintCooldown,
+		"WeeklyReviewFunction":       WeeklyReview,
+		"WeeklyReviewWorkerFunction": WeeklyReviewWorker,
 	}
 }
 

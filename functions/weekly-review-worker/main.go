@@ -1,0 +1,8 @@
+// Command weekly-review-worker is WeeklyReviewWorkerFunction: every hour it queues the users
+// whose week became ready (Monday 06:00 on their clock) on WeeklyReviewQueue, and it builds
+// the queued reviews, answering SQS with the messages that failed.
+package main
+
+import "github.com/lucian-app/phase12/shared/wiring"
+
+func main() { wiring.Main("WeeklyReviewWorkerFunction", wiring.WeeklyReviewWorker) }
