@@ -19,6 +19,7 @@ FN_DIR_UndoFunction := undo
 FN_DIR_FlowMetricsFunction := flow-metrics
 FN_DIR_BurnRateCheckFunction := burn-rate-check
 FN_DIR_OpsFunction := ops
+FN_DIR_OpsAuthorizerFunction := ops-authorizer
 FN_DIR_WeeklyDigestFunction := weekly-digest
 FN_DIR_HintCooldownFunction := hint-cooldown
 FN_DIR_WeeklyReviewFunction := weekly-review

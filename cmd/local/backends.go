@@ -216,6 +216,10 @@ func (b *backends) resolver(tmpl *samtemplate.Template) samtemplate.Resolver {
 			return id, true
 		case samtemplate.TypeHTTPAPI + "/":
 			return "local", true
+		case "AWS::SecretsManager::Secret/":
+			// The runner has no Secrets Manager: the ops session key comes from
+			// OPS_SESSION_KEY instead (set with LOCAL_OIDC=dev).
+			return "", true
 		}
 		switch id {
 		case "AWS::Region":

@@ -96,13 +96,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	signIn, issuer, err := devSignIn(getenv("LOCAL_OIDC"), getenv, clock.Now)
+	if err != nil {
+		return err
+	}
+	if issuer != nil {
+		defer func() { _ = issuer.Close() }()
+	}
 	rn, err := newRunner(tmpl, b, options{
-		builders: wiring.Functions(),
-		getenv:   getenv,
-		logOut:   stderr,
-		log:      log,
-		clock:    clock,
-		identity: identity,
+		builders:  wiring.Functions(),
+		getenv:    getenv,
+		logOut:    stderr,
+		log:       log,
+		clock:     clock,
+		identity:  identity,
+		overrides: signIn,
 	})
 	if err != nil {
 		return err
@@ -114,6 +122,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	srv := &http.Server{Handler: trustOnlyItself(rn, ln.Addr()), ReadHeaderTimeout: 10 * time.Second}
 	printBanner(stdout, *templatePath, "http://"+ln.Addr().String(), rn, b, schedulesOn)
+	if issuer != nil {
+		fmt.Fprintf(stdout, "Sign-in: development OIDC issuer on %s (LOCAL_OIDC=dev; any user, any groups); open http://%s/ops\n", issuer.URL, ln.Addr())
+	} else {
+		fmt.Fprintln(stdout, "Sign-in: off (LOCAL_OIDC=dev serves a development OIDC issuer for /ops/login)")
+	}
 
 	schedCtx, stopSchedules := context.WithCancel(ctx)
 	defer stopSchedules()

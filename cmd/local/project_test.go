@@ -94,7 +94,8 @@ func TestTemplateAndRunnerAgree(t *testing.T) {
 				path = path[:i] + "unknown-id" + path[j+1:]
 			}
 			got := do(rn, r.Method, path, strings.NewReader("{}"), map[string]string{"X-Dev-User": "agree-user", "X-Dev-Groups": "ops"})
-			if got.status == 404 && !strings.Contains(got.body, `"error":`) || got.status == 405 || got.status >= 500 {
+			// The alert page's 404 for a browser is a page of its own, not the mux's.
+			if got.status == 404 && !strings.Contains(got.body, `"error":`) && !strings.Contains(got.body, `id="not-found"`) || got.status == 405 || got.status >= 500 {
 				t.Errorf("%s %s -> %s: %d %s", r.Method, path, r.Function, got.status, got.body)
 			}
 		}

@@ -39,6 +39,9 @@ type options struct {
 	clock *localClock
 	// identity is the default identity of requests without X-Dev-User (local only).
 	identity devIdentity
+	// overrides set function variables over the template's (even to ""), unless the
+	// process environment sets them: the browser sign-in's (devSignIn).
+	overrides map[string]string
 }
 
 // runner holds the built functions and serves them (see server.go).
@@ -47,6 +50,9 @@ type runner struct {
 	order     []string // logical IDs, sorted
 	router    *apigw.Router
 	routeFunc map[string]string // route key -> logical ID
+	// routeAuth is each route's authorizer: "" the JWT authorizer (X-Dev-User stands in
+	// for it), samtemplate.NoAuthorizer none, else the logical ID of its Lambda authorizer.
+	routeAuth map[string]string
 	schedules []*scheduled
 	recorder  *topic.Recorder
 	log       *slog.Logger
@@ -116,6 +122,9 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 	if o.clock != nil {
 		o.now = o.clock.Now
 	}
+	if o.overrides == nil {
+		o.overrides = map[string]string{wiring.EnvOIDCIssuer: ""} // browser sign-in off (devSignIn)
+	}
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -126,6 +135,7 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 		functions: map[string]*function{},
 		order:     tmpl.FunctionIDs(),
 		routeFunc: map[string]string{},
+		routeAuth: map[string]string{},
 		recorder:  b.recorder,
 		log:       o.log,
 		now:       o.now,
@@ -142,6 +152,7 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 			errs = append(errs, err)
 			continue
 		}
+		env = withOverrides(env, o.getenv, o.overrides)
 		log := wiring.NewLogger(o.logOut, env("LOG_LEVEL")).With("function", id)
 		deps := wiring.Deps{
 			DynamoDB: b.db,
@@ -176,6 +187,14 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 				continue
 			}
 			rn.routeFunc[route.Key()] = id
+			switch {
+			case r.Authorizer == "" || r.Authorizer == samtemplate.NoAuthorizer:
+				rn.routeAuth[route.Key()] = r.Authorizer
+			case tmpl.LambdaAuthorizers[r.Authorizer] != "":
+				rn.routeAuth[route.Key()] = tmpl.LambdaAuthorizers[r.Authorizer]
+			default:
+				errs = append(errs, fmt.Errorf("route %s: authorizer %s is not a Lambda authorizer of the template", route.Key(), r.Authorizer))
+			}
 			routes = append(routes, route)
 		}
 		for _, ev := range spec.Schedules {
@@ -206,6 +225,16 @@ func newRunner(tmpl *samtemplate.Template, b *backends, o options) (*runner, err
 	}
 	rn.router = router
 	return rn, nil
+}
+
+// withOverrides is env with overrides over it, unless the process environment sets the name.
+func withOverrides(env, process func(string) string, overrides map[string]string) func(string) string {
+	return func(name string) string {
+		if v, ok := overrides[name]; ok && process(name) == "" {
+			return v
+		}
+		return env(name)
+	}
 }
 
 // withDefaults is getenv, with defaults for the names it leaves unset.

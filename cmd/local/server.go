@@ -13,9 +13,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/lucian-app/phase12/shared/apigw"
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/httpapi"
+	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/topic"
 )
 
@@ -162,10 +165,45 @@ func (rn *runner) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fn := rn.functions[rn.routeFunc[m.Route.Key()]]
-	ev, err := apigw.NewEvent(r, m, apigw.Options{RequestID: reqID, Time: rn.now(), Claims: rn.identity.claims(r, fn.groupsClaim)})
+	ev, err := apigw.NewEvent(r, m, apigw.Options{RequestID: reqID, Time: rn.now()})
 	if err != nil {
 		gatewayError(http.StatusBadRequest, "Bad Request")
 		return
+	}
+	claims := rn.identity.claims(r, fn.groupsClaim)
+	jwt := func() {
+		if claims != nil {
+			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims}}
+		}
+	}
+	switch auth := rn.routeAuth[m.Route.Key()]; auth {
+	case "":
+		jwt()
+	case samtemplate.NoAuthorizer:
+	default:
+		// A Lambda authorizer, run as API Gateway runs it: before the function, with the
+		// request's headers and cookies; a deny is API Gateway's own 403.
+		out, err := rn.authorize(r.Context(), auth, ev)
+		if err != nil {
+			rn.log.Error("authorizer failed", "authorizer", auth, "route", m.Route.Key(), "apigw_request_id", reqID, "err", err)
+			gatewayError(http.StatusInternalServerError, "Internal Server Error")
+			return
+		}
+		if !out.IsAuthorized {
+			gatewayError(http.StatusForbidden, "Forbidden")
+			return
+		}
+		switch sub, _ := out.Context[httpapi.AuthorizerSub].(string); {
+		case sub != "":
+			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: out.Context}
+		case claims != nil:
+			// X-Dev-User (or the default identity) stands in for the bearer token, which
+			// the authorizer would have vouched for.
+			jwt()
+		default:
+			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: map[string]any{}}
+		}
 	}
 	payload, err := json.Marshal(ev)
 	if err != nil {
@@ -195,6 +233,33 @@ func (rn *runner) serveAPI(w http.ResponseWriter, r *http.Request) {
 		rn.log.Error("write response", "function", fn.id, "request_id", lambdaID, "err", err)
 		gatewayError(http.StatusInternalServerError, "Internal Server Error")
 	}
+}
+
+// authorize invokes the Lambda authorizer function auth for ev (payload 2.0, simple
+// responses).
+func (rn *runner) authorize(ctx context.Context, auth string, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
+	var out events.APIGatewayV2CustomAuthorizerSimpleResponse
+	fn, ok := rn.functions[auth]
+	if !ok {
+		return out, fmt.Errorf("no function %s", auth)
+	}
+	req := events.APIGatewayV2CustomAuthorizerV2Request{Version: "2.0", Type: "REQUEST",
+		RouteArn: fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s", localRegion, localAccount, ev.RequestContext.APIID, ev.RequestContext.Stage,
+			strings.Replace(ev.RouteKey, " ", "", 1)),
+		RouteKey: ev.RouteKey, RawPath: ev.RawPath, RawQueryString: ev.RawQueryString, Cookies: ev.Cookies, Headers: ev.Headers,
+		QueryStringParameters: ev.QueryStringParameters, RequestContext: ev.RequestContext, PathParameters: ev.PathParameters}
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return out, err
+	}
+	b, ierr := fn.invoke(ctx, newRequestID(), payload)
+	if ierr != nil {
+		return out, fmt.Errorf("%s: %s", ierr.Type, ierr.Message)
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return out, fmt.Errorf("the authorizer's answer: %w", err)
+	}
+	return out, nil
 }
 
 // devIdentity is the runner's default identity (LOCAL_DEV_USER and

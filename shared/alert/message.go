@@ -22,6 +22,12 @@ func (l Links) AckURL(id string) string {
 	return strings.TrimSuffix(l.AckBaseURL, "/") + "/ops/alerts/" + id + "/ack"
 }
 
+// PageURL is the alert's page (GET /ops/alerts/{id}): the alert, its runbook and the ack
+// buttons, behind a browser sign-in. Pages and tickets lead with it.
+func (l Links) PageURL(id string) string {
+	return strings.TrimSuffix(l.AckBaseURL, "/") + "/ops/alerts/" + id
+}
+
 // RunbookURL is the runbook's link.
 func (l Links) RunbookURL(path string) string {
 	if l.RunbookBaseURL == "" {
@@ -83,6 +89,7 @@ func TriggerMessage(a Alert, l Links) Message {
 		}
 	}
 	b.WriteString("\n")
+	row("Open", "%s (the alert, its runbook and the ack buttons)", l.PageURL(a.ID))
 	row("Runbook", "%s", l.RunbookURL(a.Runbook))
 	row("Acknowledge", `POST %s with {"verdict":"true_positive"} or {"verdict":"false_positive"} (ops group)`, l.AckURL(a.ID))
 	row("Alert ID", "%s", a.ID)
@@ -107,6 +114,7 @@ func ResolveMessage(a Alert, l Links) Message {
 	if a.ResolvedAt != nil {
 		row("Resolved", "%s (after %s)", a.ResolvedAt.UTC().Format(time.RFC3339), a.ResolvedAt.Sub(a.TriggeredAt).Round(time.Minute))
 	}
+	row("Open", "%s", l.PageURL(a.ID))
 	row("Runbook", "%s", l.RunbookURL(a.Runbook))
 	row("Verdict", `POST %s with {"verdict":"true_positive"} or {"verdict":"false_positive"}, if not given yet`, l.AckURL(a.ID))
 	row("Alert ID", "%s", a.ID)

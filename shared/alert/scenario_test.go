@@ -408,6 +408,7 @@ func TestPageContent(t *testing.T) {
 		"Budget left: -1900% of the 30-day error budget",
 		"page-1h-5m    threshold  14.4x    1h    20.0x    5m    20.0x  FIRING",
 		"page-6h-30m   threshold   6.0x    6h    20.0x   30m    20.0x  FIRING",
+		"Open:        https://api.example.com/ops/alerts/A0001 (the alert, its runbook and the ack buttons)",
 		"Runbook:     https://git.example.com/phase12/blob/main/docs/runbooks/today_load-latency.md",
 		"Acknowledge: POST https://api.example.com/ops/alerts/A0001/ack",
 		"Dedup key:   phase12/today_load/latency/page",

@@ -86,11 +86,16 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			return
 		}
 		var in ackRequest
+		back := PagePath
 		switch {
 		case form:
-			if in.Verdict, err = formVerdict(mediaType, params, body); err != nil {
+			var toAlert bool
+			if in.Verdict, toAlert, err = formVerdict(mediaType, params, body); err != nil {
 				httpapi.WriteError(w, r, err)
 				return
+			}
+			if toAlert {
+				back = "/ops/alerts/" + url.PathEscape(alertID)
 			}
 		case len(bytes.TrimSpace(body)) > 0:
 			if err := httpapi.Unmarshal(body, &in); err != nil {
@@ -107,13 +112,29 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 			"time_to_ack_seconds", a.TimeToAckSeconds, "verdict", a.Verdict, "form", form)
 		if form {
 			// 303: the browser follows with a GET, so a reload does not post again.
-			w.Header().Set("Location", PagePath+"?acked="+url.QueryEscape(a.ID))
+			w.Header().Set("Location", back+"?acked="+url.QueryEscape(a.ID))
 			w.WriteHeader(http.StatusSeeOther)
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"alert": a})
 	}))
-	mux.Handle("GET "+PagePath, httpapi.WithGroup(httpapi.OpsGroup, func(w http.ResponseWriter, r *http.Request, _ httpapi.Identity) {
+	mux.Handle("GET /ops/alerts/{id}", withPage(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
+		a, err := s.Alert(r.Context(), r.PathValue("id"))
+		if err != nil {
+			if apperr.Is(err, apperr.NotFound) && !wantsJSON(r) {
+				writeHTML(w, http.StatusNotFound, notFoundPage(r.PathValue("id"), id.CSRF))
+				return
+			}
+			httpapi.WriteError(w, r, err)
+			return
+		}
+		if wantsJSON(r) {
+			httpapi.WriteJSON(w, http.StatusOK, map[string]any{"alert": a})
+			return
+		}
+		writeHTML(w, http.StatusOK, renderAlertPage(a, id.CSRF, r.URL.Query().Get("acked") != ""))
+	}))
+	mux.Handle("GET "+PagePath, withPage(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) {
 		p, err := s.Page(r.Context())
 		if err != nil {
 			httpapi.WriteError(w, r, err)
@@ -128,15 +149,8 @@ func Handler(s *Service, log *slog.Logger, now func() time.Time) http.Handler {
 				return
 			}
 		}
-		b := renderPage(p)
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-store")
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(b)
+		p.CSRF = id.CSRF
+		writeHTML(w, http.StatusOK, renderPage(p))
 	}))
 	mux.Handle("GET /ops/digests/latest", httpapi.WithGroup(httpapi.OpsGroup, func(w http.ResponseWriter, r *http.Request, _ httpapi.Identity) {
 		writeDigest(w, r, func() (digest.Record, error) { return s.LatestDigest(r.Context()) })
@@ -170,30 +184,32 @@ const (
 	formMultipart  = "multipart/form-data"
 )
 
-// formVerdict reads the verdict of a form post; an absent or empty one is no verdict.
-func formVerdict(mediaType string, params map[string]string, body []byte) (*string, error) {
+// formVerdict reads the verdict of a form post (an absent or empty one is no verdict), and
+// whether it came from the alert's own page (back=alert), which the answer returns to.
+func formVerdict(mediaType string, params map[string]string, body []byte) (*string, bool, error) {
 	var values url.Values
 	if mediaType == formMultipart {
 		f, err := multipart.NewReader(bytes.NewReader(body), params["boundary"]).ReadForm(httpapi.MaxBodyBytes)
 		if err != nil {
-			return nil, apperr.New(apperr.InvalidRequest, "body: not a valid multipart/form-data form")
+			return nil, false, apperr.New(apperr.InvalidRequest, "body: not a valid multipart/form-data form")
 		}
 		defer func() { _ = f.RemoveAll() }()
 		values = f.Value
 	} else {
 		var err error
 		if values, err = url.ParseQuery(string(body)); err != nil {
-			return nil, apperr.New(apperr.InvalidRequest, "body: not a valid application/x-www-form-urlencoded form")
+			return nil, false, apperr.New(apperr.InvalidRequest, "body: not a valid application/x-www-form-urlencoded form")
 		}
 	}
 	if vs := values["verdict"]; len(vs) > 1 {
-		return nil, apperr.Field("verdict", "given %d times; give it once", len(vs))
+		return nil, false, apperr.Field("verdict", "given %d times; give it once", len(vs))
 	}
+	toAlert := values.Get("back") == "alert"
 	v := values.Get("verdict")
 	if v == "" {
-		return nil, nil
+		return nil, toAlert, nil
 	}
-	return &v, nil
+	return &v, toAlert, nil
 }
 
 // fromOpsPage refuses an ack that a page on another site could have made a browser send.

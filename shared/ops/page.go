@@ -55,6 +55,9 @@ type PageData struct {
 	// Flakes is the release-blocker row: the blocker flake rate of the last
 	// flake.TrendWeeks weeks against its target, nil when the service has no gate.
 	Flakes *flake.Trend
+	// CSRF is the session's CSRF token when the page was opened signed in with the session
+	// cookie: every form carries it, and the header has a sign-out button.
+	CSRF string
 }
 
 // PhaseGate is the phase gate row: the latest digest's KPI section judged it (every P0

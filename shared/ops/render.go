@@ -225,7 +225,11 @@ func renderPage(p PageData) []byte {
 	w.int(int64(s.SLOVersion))
 	w.raw(" · error budgets over ")
 	w.text(window(s.BudgetingWindowMs))
-	w.raw(" · refreshes every minute</p>\n</header>\n<main>\n")
+	w.raw(" · refreshes every minute</p>\n")
+	if p.CSRF != "" {
+		w.raw(logoutForm(p.CSRF))
+	}
+	w.raw("</header>\n<main>\n")
 	if a := p.Acked; a != nil {
 		w.raw(`<p class="notice" role="status">Alert <code>`)
 		w.text(a.ID)
@@ -274,9 +278,11 @@ func writeAlerts(w *pageWriter, p PageData) {
 		w.text(a.Objective)
 		w.raw("</strong><br><span class=\"muted\">")
 		w.text(a.Summary)
-		w.raw("</span><br><code>")
+		w.raw("</span><br><a href=\"/ops/alerts/")
+		w.urlPath(a.ID)
+		w.raw("\"><code>")
 		w.text(a.ID)
-		w.raw("</code> · runbook <code>")
+		w.raw("</code></a> · runbook <code>")
 		w.text(a.Runbook)
 		w.raw("</code></td>\n<td><span class=\"badge ")
 		w.text(string(a.Severity))
@@ -312,8 +318,9 @@ func writeAlerts(w *pageWriter, p PageData) {
 		}
 		w.raw("</td>\n<td>\n<form class=\"ack\" method=\"post\" action=\"/ops/alerts/")
 		w.urlPath(a.ID)
-		w.raw("/ack\">\n" +
-			"<button type=\"submit\">Acknowledge</button>\n" +
+		w.raw("/ack\">\n")
+		w.raw(csrfField(p.CSRF))
+		w.raw("<button type=\"submit\">Acknowledge</button>\n" +
 			"<button type=\"submit\" name=\"verdict\" value=\"true_positive\">Real problem</button>\n" +
 			"<button type=\"submit\" name=\"verdict\" value=\"false_positive\" class=\"fp\">False positive</button>\n" +
 			"</form>\n</td>\n</tr>\n")

@@ -39,6 +39,9 @@ type Template struct {
 	Tables     []Table             // in template order
 	Topics     []string            // logical IDs of AWS::SNS::Topic, in template order
 	HTTPAPIs   []string            // logical IDs of AWS::Serverless::HttpApi, in template order
+	// LambdaAuthorizers maps each HttpApi Lambda authorizer's name (Auth.Authorizers) to the
+	// logical ID of its function (FunctionArn: !GetAtt <Function>.Arn).
+	LambdaAuthorizers map[string]string
 	// ResourceTypes maps every resource's logical ID to its Type, so a
 	// resolver can tell a queue from a table.
 	ResourceTypes map[string]string
@@ -103,7 +106,13 @@ type Route struct {
 	Method    string // upper case; ANY for any method
 	Path      string // e.g. /tasks/{id}; DefaultRoutePath for the $default route
 	APIID     string // logical ID of ApiId; empty for SAM's implicit API
+	// Authorizer is the event's Auth.Authorizer: empty for the API's default authorizer,
+	// NoAuthorizer for none, else an authorizer's name.
+	Authorizer string
 }
+
+// NoAuthorizer is the Auth.Authorizer of a route without any.
+const NoAuthorizer = "NONE"
 
 // Schedule is a Schedule or ScheduleV2 event.
 type Schedule struct {
@@ -129,9 +138,10 @@ func Parse(data []byte) (*Template, error) {
 		return nil, fmt.Errorf("template: line %d: the document must be a mapping", root.Line)
 	}
 	t := &Template{
-		Parameters:    map[string]Parameter{},
-		Functions:     map[string]Function{},
-		ResourceTypes: map[string]string{},
+		Parameters:        map[string]Parameter{},
+		Functions:         map[string]Function{},
+		ResourceTypes:     map[string]string{},
+		LambdaAuthorizers: map[string]string{},
 	}
 	if err := t.parseParameters(get(root, "Parameters")); err != nil {
 		return nil, err
@@ -169,6 +179,18 @@ func Parse(data []byte) (*Template, error) {
 			t.Topics = append(t.Topics, id)
 		case TypeHTTPAPI:
 			t.HTTPAPIs = append(t.HTTPAPIs, id)
+			for name, a := range pairs(get(get(props, "Auth"), "Authorizers")) {
+				fa := get(a, "FunctionArn")
+				if fa == nil {
+					continue
+				}
+				v, err := parseValue(fa)
+				if err != nil || v.Kind != GetAtt || v.Attr != "Arn" {
+					errs = append(errs, fmt.Errorf("template: %s: authorizer %s: FunctionArn must be !GetAtt <Function>.Arn", id, name))
+					continue
+				}
+				t.LambdaAuthorizers[name] = v.Name
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -334,6 +356,9 @@ func (t *Template) parseEvent(fn *Function, name string, ev *yaml.Node) error {
 				return fmt.Errorf("ApiId must be a !Ref, not %s", v)
 			}
 			r.APIID = v.Name
+		}
+		if r.Authorizer, err = t.scalar(get(get(props, "Auth"), "Authorizer")); err != nil {
+			return fmt.Errorf("Auth.Authorizer: %w", err)
 		}
 		fn.Routes = append(fn.Routes, r)
 	case "Schedule", "ScheduleV2":

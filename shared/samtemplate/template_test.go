@@ -485,6 +485,8 @@ const typeKey = "AWS::KMS::Key"
 
 const kindSecretParameter = "parameter holding a Secrets Manager ARN"
 
+const typeSecret = "AWS::SecretsManager::Secret"
+
 // managedPolicies may be attached by name, each with why it is narrow enough.
 var managedPolicies = map[string]string{
 	"AWSLambdaBasicExecutionRole": "writes the function's own logs; SAM attaches it anyway",
@@ -675,6 +677,10 @@ func ifBranches(n *yaml.Node) ([]*yaml.Node, bool) {
 // AllowedPattern admits only Secrets Manager ARNs (and the empty string).
 func (c *privilegeChecker) kind(id string) string {
 	if t, ok := c.types[id]; ok {
+		if t == typeSecret {
+			// A secret of the template (the ops session key): its Ref is its ARN.
+			return kindSecretParameter
+		}
 		return t
 	}
 	p := get(c.params, id)

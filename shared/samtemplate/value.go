@@ -251,8 +251,17 @@ func parseIntrinsic(name string, arg, at *yaml.Node) (Value, error) {
 			return bad("[delimiter, [values]]")
 		}
 		delim, list := deref(arg.Content[0]), deref(arg.Content[1])
-		if delim.Kind != yaml.ScalarNode || list.Kind != yaml.SequenceNode {
+		if delim.Kind != yaml.ScalarNode {
 			return bad("[delimiter, [values]]")
+		}
+		if list.Kind != yaml.SequenceNode {
+			// !Join [",", !Ref AList]: a CommaDelimitedList parameter, whose Default
+			// resolves joined with ",", so only that delimiter reads it right.
+			v, err := parseValue(list)
+			if err != nil || v.Kind != Ref || delim.Value != "," {
+				return bad(`[delimiter, [values]] or [",", !Ref ACommaDelimitedList]`)
+			}
+			return Value{Kind: Join, Text: delim.Value, Items: []Value{v}}, nil
 		}
 		items := make([]Value, 0, len(list.Content))
 		for _, it := range list.Content {

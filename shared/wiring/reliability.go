@@ -202,7 +202,11 @@ func Ops(d Deps) (any, error) {
 	mux.Handle("POST /ops/kpi-review/{week}/actions", kh)
 	mux.Handle("PATCH /ops/kpi-review/actions/{id}", kh)
 	mux.Handle("GET /ops/kpi-review/{week}", kh)
-	return httpFunction(d, mux), nil
+	h, err := signInRoutes(d, mux, mux)
+	if err != nil {
+		return nil, err
+	}
+	return httpFunction(d, h), nil
 }
 
 // observed measures the server flows of h's routes (routes maps "METHOD /path" to its flow)

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -28,6 +29,7 @@ import (
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
 	"github.com/lucian-app/phase12/shared/ids"
+	"github.com/lucian-app/phase12/shared/opsauth/devissuer"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/slo"
@@ -127,9 +129,24 @@ type world struct {
 	jobs     map[string]func(context.Context, events.EventBridgeEvent) error
 	workers  map[string]wiring.ReviewWorkerHandler
 	queue    *queueRecorder
+	authz    map[string]authorizerHandler
 	exchange []exchange
 	driven   map[string]bool // functions the tour called or ran
 }
+
+type authorizerHandler = func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error)
+
+// sessionSecret is the tour's Secrets Manager: the ops session secret's value.
+type sessionSecret struct{}
+
+func (sessionSecret) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	if aws.ToString(in.SecretId) != tourSessionSecretARN {
+		return nil, fmt.Errorf("no secret %s", aws.ToString(in.SecretId))
+	}
+	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(strings.Repeat("tour-session-secret-", 4))}, nil
+}
+
+const tourSessionSecretARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:OpsSessionSecret-AbCdEf"
 
 // topicARN is a topic's ARN in the tour.
 func topicARN(id string) string { return "arn:aws:sns:us-east-1:123456789012:" + id }
@@ -147,7 +164,19 @@ func newWorld(t *testing.T) *world {
 	w := &world{t: t, tmpl: tmpl, db: dynamotest.New(t), clk: clock.NewManual(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)),
 		used: map[string]map[string]map[string]bool{}, topics: map[string]map[string]bool{},
 		http: map[string]apiHandler{}, jobs: map[string]func(context.Context, events.EventBridgeEvent) error{}, driven: map[string]bool{},
-		workers: map[string]wiring.ReviewWorkerHandler{}, queue: &queueRecorder{}}
+		workers: map[string]wiring.ReviewWorkerHandler{}, queue: &queueRecorder{},
+
+		authz: map[string]authorizerHandler{}}
+	// The browser sign-in's issuer: a development issuer on 127.0.0.1 instead of the
+	// template's (Cognito) JwtIssuer, so the tour reaches no network.
+	iss, err := devissuer.New("tour-ops-client", "cognito:groups")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := iss.Start(0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = iss.Close() })
 	names := map[string]string{}
 	for _, id := range tmpl.Topics {
 		names[topicARN(id)] = id
@@ -165,6 +194,8 @@ func newWorld(t *testing.T) *world {
 			return "https://sqs.us-east-1.amazonaws.com/123456789012/" + id, true
 		case "AWS::SSM::Parameter/":
 			return "/tour/levers", true
+		case "AWS::SecretsManager::Secret/":
+			return tourSessionSecretARN, true
 		}
 		return "", false
 	}
@@ -173,6 +204,9 @@ func newWorld(t *testing.T) *world {
 		env, err := tmpl.Environment(tmpl.Functions[id], resolve)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if env[wiring.EnvOIDCIssuer] != "" {
+			env[wiring.EnvOIDCIssuer] = iss.URL
 		}
 		build, ok := builders[id]
 		if !ok {
@@ -183,7 +217,7 @@ func newWorld(t *testing.T) *world {
 		d := wiring.Deps{
 			DynamoDB:   &recordingDB{API: w.db, mu: &w.mu, used: w.used[id]},
 			SNS:        &publishRecorder{Recorder: w.sns, mu: &w.mu, names: names, used: w.topics[id]},
-			Parameters: leverParameter{"/tour/levers": `{"undo":true}`}, SQS: w.queue,
+			Parameters: leverParameter{"/tour/levers": `{"undo":true}`}, SQS: w.queue, Secrets: sessionSecret{},
 			HTTP: http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
 			NewID: ids.Sequence(id[:2]), Log: wiring.NewLogger(io.Discard, ""), Function: id,
 		}
@@ -198,6 +232,8 @@ func newWorld(t *testing.T) *world {
 			w.jobs[id] = h
 		case wiring.ReviewWorkerHandler:
 			w.workers[id] = h
+		case authorizerHandler:
+			w.authz[id] = h
 		default:
 			t.Fatalf("%s: a handler of type %T", id, h)
 		}
@@ -399,6 +435,30 @@ func (w *world) tour() {
 	alertID, _ := list[0].(map[string]any)["id"].(string)
 	w.want(w.call("oncall", ops, "POST /ops/alerts/{id}/ack", "/ops/alerts/"+alertID+"/ack", `{"verdict":"true_positive"}`, nil), 200)
 	w.want(w.call("oncall", ops, "POST /ops/alerts/{id}/ack", "/ops/alerts/nope/ack", `{}`, nil), 404)
+	// The alert's page (pages and tickets link it): as a page, as JSON, unknown, outside ops.
+	w.want(w.call("oncall", ops, "GET /ops/alerts/{id}", "/ops/alerts/"+alertID, "", nil), 200)
+	if a := w.want(w.call("oncall", ops, "GET /ops/alerts/{id}", "/ops/alerts/"+alertID, "", map[string]string{"Accept": "application/json"}), 200); str(a, "alert", "id") != alertID {
+		t.Fatalf("GET /ops/alerts/%s as JSON: %v", alertID, a)
+	}
+	w.want(w.call("oncall", ops, "GET /ops/alerts/{id}", "/ops/alerts/nope", "", map[string]string{"Accept": "application/json"}), 404)
+	w.want(w.call("oncall", ops, "GET /ops/alerts/{id}", "/ops/alerts/nope", "", nil), 404)
+	w.want(w.call("alice", nil, "GET /ops/alerts/{id}", "/ops/alerts/"+alertID, "", nil), 403)
+	w.want(w.call("", nil, "GET /ops/alerts/{id}", "/ops/alerts/"+alertID, "", nil), 302)
+	w.want(w.call("", nil, "GET /ops/alerts/{id}", "/ops/alerts/"+alertID, "", map[string]string{"Accept": "application/json"}), 401)
+	// Browser sign-in: to the issuer, a callback without a sign-in in progress, a refused
+	// next, and sign-out; the ops routes' authorizer without credentials and with a forged cookie.
+	w.want(w.call("", nil, "GET /ops/login", "/ops/login?next=/ops/alerts/"+alertID, "", nil), 302)
+	w.want(w.call("", nil, "GET /ops/login", "/ops/login?next=https://evil.example/", "", nil), 400)
+	w.want(w.call("", nil, "GET /ops/callback", "/ops/callback?code=x&state=y", "", nil), 400)
+	w.want(w.call("oncall", ops, "POST /ops/logout", "/ops/logout", "", nil), 200)
+	for _, cookies := range [][]string{nil, {"ops_session=forged"}} {
+		w.driven["OpsAuthorizerFunction"] = true
+		out, err := w.authz["OpsAuthorizerFunction"](context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{
+			Version: "2.0", Type: "REQUEST", RouteKey: "GET /ops", RawPath: "/ops", Cookies: cookies})
+		if err != nil || !out.IsAuthorized || len(out.Context) != 0 {
+			t.Fatalf("OpsAuthorizerFunction with cookies %v: %+v %v, want allowed without an identity", cookies, out, err)
+		}
+	}
 	w.want(w.call("alice", nil, "GET /ops/slo", "/ops/slo", "", nil), 403)
 	w.want(w.call("oncall", ops, "GET /ops/slo", "/ops/slo", "", nil), 200)
 	// Healthy again: the alert resolves.

@@ -69,6 +69,7 @@ func Functions() map[string]Builder {
 		"FlowMetricsFunction":        FlowMetrics,
 		"BurnRateCheckFunction":      BurnRateCheck,
 		"OpsFunction":                Ops,
+		"OpsAuthorizerFunction":      OpsAuthorizer,
 		"WeeklyDigestFunction":       WeeklyDigest,
 		"HintCooldownFunction":       HintCooldown,
 		"WeeklyReviewFunction":       WeeklyReview,

@@ -1,0 +1,7 @@
+// Command ops-authorizer is OpsAuthorizerFunction: the ops routes' Lambda authorizer (the
+// bearer token or the browser's session cookie).
+package main
+
+import "github.com/lucian-app/phase12/shared/wiring"
+
+func main() { wiring.Main("OpsAuthorizerFunction", wiring.OpsAuthorizer) }
