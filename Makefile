@@ -58,6 +58,7 @@ test-browser:
 # Seeds a week through the local runner and saves the ops page as Chromium renders it.
 screenshot:
 	$(GO) test -tags browser -count=1 -run '^TestOpsPageInChromium$$' ./tests/browser/ -args -screenshot=$(CURDIR)/docs/ops-page.png
+	$(GO) test -tags browser -count=1 -run '^TestSignInAndAckInChromium$$' ./tests/browser/ -args -alert-screenshot=$(CURDIR)/docs/alert-page.png
 
 # gofmt, go.mod kept tidy (direct requirements unmarked), vet and staticcheck on every build
 # tag, cfn-lint on the template and openapi-spec-validator on the API description.
