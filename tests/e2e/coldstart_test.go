@@ -3,6 +3,8 @@
 package e2e
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -37,7 +39,19 @@ func TestEveryFunctionStartsWithItsTemplateEnvironment(t *testing.T) {
 	}
 	ids := tpl.FunctionIDs()
 	sort.Strings(ids)
-	resolve := coldStartResolver(tpl)
+	// A generated secret (GenerateSecretString) exists in moto with a random value, as
+	// CloudFormation would create it.
+	secrets := map[string]string{}
+	for id, typ := range tpl.ResourceTypes {
+		if typ == "AWS::SecretsManager::Secret" {
+			value := make([]byte, 32)
+			if _, err := rand.Read(value); err != nil {
+				t.Fatal(err)
+			}
+			secrets[id] = createSecret(t, "coldstart/"+id, hex.EncodeToString(value))
+		}
+	}
+	resolve := coldStartResolver(tpl, secrets)
 	for _, id := range ids {
 		t.Run(id, func(t *testing.T) {
 			env, err := tpl.Environment(tpl.Functions[id], resolve)
@@ -78,9 +92,9 @@ func TestEveryFunctionStartsWithItsTemplateEnvironment(t *testing.T) {
 
 // coldStartResolver resolves the template's references the way CloudFormation would name
 // them in this run: a table by its logical ID, a topic, queue or parameter by an ARN, URL or
-// name in moto's account. A reference to a type it does not know fails the test, so a new
+// name in moto's account, a secret by the ARN of the one made for this run. A reference to a type it does not know fails the test, so a new
 // kind of resource is noticed here.
-func coldStartResolver(tpl *samtemplate.Template) samtemplate.Resolver {
+func coldStartResolver(tpl *samtemplate.Template, secrets map[string]string) samtemplate.Resolver {
 	const region, account = "us-east-1", "123456789012"
 	arn := func(service, resource string) string {
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, account, resource)
@@ -115,6 +129,9 @@ func coldStartResolver(tpl *samtemplate.Template) samtemplate.Resolver {
 			return id, true
 		case "AWS::SSM::Parameter/":
 			return id, true
+		case "AWS::SecretsManager::Secret/":
+			a, ok := secrets[id]
+			return a, ok
 		case samtemplate.TypeHTTPAPI + "/":
 			return "coldstart", true
 		}
