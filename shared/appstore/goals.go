@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lucian-app/phase12/shared/apperr"
@@ -112,4 +113,51 @@ func (s *Store) ListGoals(ctx context.Context, owner string) ([]tasks.Goal, erro
 		return err
 	})
 	return out, err
+}
+
+func goalKey(owner, id string) map[string]types.AttributeValue {
+	return key(userPK(owner), goalPrefix+id)
+}
+
+// GetGoal returns the owner's goal id (one GetItem); none is NotFound.
+func (s *Store) GetGoal(ctx context.Context, owner, id string) (tasks.Goal, error) {
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: goalKey(owner, id)})
+	if err != nil {
+		return tasks.Goal{}, dynamo.Wrap(err)
+	}
+	if len(out.Item) == 0 {
+		return tasks.Goal{}, apperr.New(apperr.NotFound, "no goal %q", id)
+	}
+	return goalOf(out.Item)
+}
+
+// GoalsByID returns those of the owner's goals ids names that exist, by id: one
+// BatchGetItem for up to 100 distinct ids (eventually consistent: a goal's target date
+// is not worth a strongly consistent read), plus retries of keys DynamoDB leaves
+// unprocessed (dynamo.BatchGet).
+func (s *Store) GoalsByID(ctx context.Context, owner string, ids []string) (map[string]tasks.Goal, error) {
+	out := map[string]tasks.Goal{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	seen := map[string]bool{}
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			keys = append(keys, goalKey(owner, id))
+		}
+	}
+	items, err := dynamo.BatchGet(ctx, s.DB, s.Table, keys, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		g, err := goalOf(it)
+		if err != nil {
+			return nil, err
+		}
+		out[g.ID] = g
+	}
+	return out, nil
 }

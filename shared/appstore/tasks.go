@@ -39,6 +39,8 @@ type taskItem struct {
 	Recurrence *string  `dynamodbav:"recurrence,omitempty"`
 	// Added with the next-action rules (issue 18); absent reads as 0.
 	Postponed int `dynamodbav:"postponed,omitempty"`
+	// Added with the goal rule (rules-2); absent reads as no goal.
+	GoalID *string `dynamodbav:"goal_id,omitempty"`
 }
 
 func taskKey(owner, id string) map[string]types.AttributeValue {
@@ -55,7 +57,7 @@ func TaskItem(owner string, t tasks.Task) (map[string]types.AttributeValue, erro
 		PK: userPK(owner), SK: taskPrefix + t.ID, Kind: "task", ID: t.ID, Title: t.Title, Due: t.Due,
 		Priority: t.Priority, Project: t.Project, Completed: t.Completed,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Version: t.Version,
-		Labels: t.Labels, Recurrence: t.Recurrence, Postponed: t.Postponed,
+		Labels: t.Labels, Recurrence: t.Recurrence, Postponed: t.Postponed, GoalID: t.GoalID,
 	})
 }
 
@@ -66,7 +68,7 @@ func taskOf(av map[string]types.AttributeValue) (tasks.Task, error) {
 	}
 	return tasks.Task{ID: it.ID, Title: it.Title, Due: it.Due, Priority: it.Priority, Project: it.Project,
 		Completed: it.Completed, CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(), Version: it.Version,
-		Labels: it.Labels, Recurrence: it.Recurrence, Postponed: it.Postponed}, nil
+		Labels: it.Labels, Recurrence: it.Recurrence, Postponed: it.Postponed, GoalID: it.GoalID}, nil
 }
 
 // taskWrites are the transaction items that take the owner's task from

@@ -14,8 +14,9 @@ import (
 // Versions of what decides an answer. The same candidates, statistics, time and
 // versions give the same answer.
 const (
-	// RulesVersion: the deterministic rules (tiers, priority, days overdue).
-	RulesVersion = "rules-1"
+	// RulesVersion: the deterministic rules (tiers, priority, days overdue, a goal's
+	// target date near). rules-1 had no goal rule.
+	RulesVersion = "rules-2"
 	// TieBreakVersion: the personal tie-breakers (habit, size, postponed) and their
 	// weights.
 	TieBreakVersion = "tiebreak-1"
@@ -29,14 +30,20 @@ const (
 	RuleDueSoon   = "due_soon"
 	RuleDueToday  = "due_today"
 	RulePriority  = "priority"
+	RuleGoalNear  = "goal_near"
 	RuleNext      = "today_order"
 	RuleHabit     = "habit"
 	RuleSize      = "size"
 	RulePostponed = "postponed"
 )
 
-// Thresholds of the rules and tie-breakers (rules-1, tiebreak-1).
+// Thresholds of the rules and tie-breakers (rules-2, tiebreak-1).
 const (
+	// GoalNearDays: a task whose goal's target date is today or within this many days
+	// scores GoalNearPoints more (two priority steps: it reorders tasks of one tier, never
+	// lifts a task into a higher tier).
+	GoalNearDays   = 14
+	GoalNearPoints = 20
 	// DueSoon: a task due within this is "due soon".
 	DueSoon = 2 * time.Hour
 	// MaxOverdueDays caps the days-overdue points, so a long-forgotten task does not
@@ -79,7 +86,10 @@ type Input struct {
 	Holdout bool
 	// Dismissed are ids of tasks the user dismissed from a suggestion today.
 	Dismissed map[string]bool
-	Limit     int
+	// Goals are the candidates' goals by id (those found); a task whose goal is not
+	// here has no goal rule.
+	Goals map[string]tasks.Goal
+	Limit int
 }
 
 type ranked struct {
@@ -100,7 +110,7 @@ func Rank(in Input) []Suggestion {
 		if t.Completed || in.Dismissed[t.ID] {
 			continue
 		}
-		r := rules(t, in.Now, in.Loc, today)
+		r := rules(t, in.Now, in.Loc, today, in.Goals)
 		if !in.Holdout {
 			p, reasons := tieBreak(t, in.Stats, slotNow)
 			r.personal = math.Round(p*1e4) / 1e4
@@ -123,11 +133,12 @@ func Rank(in Input) []Suggestion {
 	return out
 }
 
-// rules scores t by rules-1: a tier (overdue 400, due within DueSoon 300, due later
+// rules scores t by rules-2: a tier (overdue 400, due within DueSoon 300, due later
 // today 200, no due 100), plus 10 per priority step above p4, plus one per day overdue
-// up to MaxOverdueDays. Tasks with equal scores are ties: same tier, same priority and,
-// overdue, the same due date.
-func rules(t tasks.Task, now time.Time, loc *time.Location, today string) ranked {
+// up to MaxOverdueDays, plus GoalNearPoints when its goal's target date is from today to
+// GoalNearDays ahead. Tasks with equal scores are ties: same tier, same priority, the
+// same goal points and, overdue, the same due date.
+func rules(t tasks.Task, now time.Time, loc *time.Location, today string, goals map[string]tasks.Goal) ranked {
 	r := ranked{s: Suggestion{Task: t}}
 	prio := ""
 	if t.Priority < tasks.DefaultPriority {
@@ -165,10 +176,43 @@ func rules(t tasks.Task, now time.Time, loc *time.Location, today string) ranked
 			Text: fmt.Sprintf("You marked it p%d, and nothing due is waiting.", t.Priority)})
 	}
 	r.rule += tier + (tasks.DefaultPriority-t.Priority)*10
+	if text, ok := goalNear(t, goals, today); ok {
+		r.rule += GoalNearPoints
+		r.s.Reasons = append(r.s.Reasons, Reason{Rule: RuleGoalNear, Text: text})
+	}
 	for i := range r.s.Reasons {
 		r.s.Reasons[i].Text = capitalize(r.s.Reasons[i].Text)
 	}
 	return r
+}
+
+// goalNear is the goal rule's reason when t's goal has a target date from today to
+// GoalNearDays ahead (a passed target date is not near: the goal needs a new date, which
+// the weekly review suggests, not more tasks today).
+func goalNear(t tasks.Task, goals map[string]tasks.Goal, today string) (string, bool) {
+	if t.GoalID == nil {
+		return "", false
+	}
+	g, ok := goals[*t.GoalID]
+	if !ok || g.TargetDate == nil {
+		return "", false
+	}
+	target, err := time.Parse(time.DateOnly, *g.TargetDate)
+	if err != nil || *g.TargetDate < today {
+		return "", false
+	}
+	days := daysBetween(today, *g.TargetDate)
+	if days > GoalNearDays {
+		return "", false
+	}
+	when := fmt.Sprintf("due on %s, in %d days", target.Format("2 Jan"), days)
+	switch days {
+	case 0:
+		when = "due today"
+	case 1:
+		when = fmt.Sprintf("due on %s, tomorrow", target.Format("2 Jan"))
+	}
+	return fmt.Sprintf("It serves your goal '%s', %s.", g.Title, when), true
 }
 
 func overdueText(due time.Time, dateOnly, today bool) string {

@@ -1,6 +1,7 @@
 package nextaction
 
 import (
+	"fmt"
 	"math/rand"
 	"slices"
 	"strings"
@@ -309,5 +310,98 @@ func TestDismissedDeterministicAndLimited(t *testing.T) {
 	}
 	if got := Rank(Input{Now: now, Loc: berlin, Candidates: cands, Limit: 0}); len(got) != 0 {
 		t.Errorf("limit 0: %d suggestions", len(got))
+	}
+}
+
+// rules-2's goal rule: a task whose goal's target date is from today to 14 days ahead
+// scores 20 more (two priority steps, within its tier) with a reason naming the goal and
+// its date; a goal further away, passed, undated or not found changes nothing, and the
+// holdout gets the rule too (it is a rule, not a personal tie-breaker).
+func TestAGoalsNearTargetDateScoresItsTasksUp(t *testing.T) {
+	berlin := zone(t, "Europe/Berlin")
+	now := time.Date(2026, 12, 1, 9, 15, 0, 0, berlin) // Tuesday 1 December
+	withGoal := func(tk tasks.Task, goal string) tasks.Task { tk.GoalID = str(goal); return tk }
+	goals := map[string]tasks.Goal{
+		"g-near":   {ID: "g-near", Title: "Run a marathon", TargetDate: str("2026-12-12")},
+		"g-today":  {ID: "g-today", Title: "Ship the app", TargetDate: str("2026-12-01")},
+		"g-far":    {ID: "g-far", Title: "Learn Greek", TargetDate: str("2026-12-16")},
+		"g-edge":   {ID: "g-edge", Title: "File taxes", TargetDate: str("2026-12-15")},
+		"g-passed": {ID: "g-passed", Title: "Old goal", TargetDate: str("2026-11-30")},
+		"g-nodate": {ID: "g-nodate", Title: "Someday"},
+	}
+	cands := []tasks.Task{
+		task("plain-p2", "Call the bank", "", 2, "2026-12-01"),
+		withGoal(task("near", "Run 10 km", "", 4, "2026-12-01"), "g-near"),
+		withGoal(task("far", "Greek lesson", "", 4, "2026-12-01"), "g-far"),
+		withGoal(task("edge", "Collect receipts", "", 4, "2026-12-01"), "g-edge"),
+		withGoal(task("passed", "Old task", "", 4, "2026-12-01"), "g-passed"),
+		withGoal(task("nodate", "Think", "", 4, "2026-12-01"), "g-nodate"),
+		withGoal(task("missing", "Orphan", "", 4, "2026-12-01"), "g-deleted"),
+		withGoal(task("undated-today", "Release notes", "", 4, ""), "g-today"),
+	}
+	for _, holdout := range []bool{false, true} {
+		got := Rank(Input{Now: now, Loc: berlin, Candidates: cands, Goals: goals, Holdout: holdout, Limit: 10})
+		scores := map[string]int{}
+		for _, s := range got {
+			scores[s.Task.ID] = int(s.Score + 0.5)
+		}
+		// due today 200; p2 +20; a near goal +20; undated 100 + 20.
+		want := map[string]int{"plain-p2": 220, "near": 220, "edge": 220, "far": 200, "passed": 200, "nodate": 200, "missing": 200, "undated-today": 120}
+		for id, w := range want {
+			if scores[id] != w {
+				t.Errorf("holdout %v: %s scored %d, want %d", holdout, id, scores[id], w)
+			}
+		}
+		texts := map[string]string{}
+		for _, s := range got {
+			for _, r := range s.Reasons {
+				if r.Rule == RuleGoalNear {
+					texts[s.Task.ID] = r.Text
+				}
+			}
+		}
+		wantTexts := map[string]string{
+			"near":          "It serves your goal 'Run a marathon', due on 12 Dec, in 11 days.",
+			"edge":          "It serves your goal 'File taxes', due on 15 Dec, in 14 days.",
+			"undated-today": "It serves your goal 'Ship the app', due today.",
+		}
+		if len(texts) != len(wantTexts) {
+			t.Errorf("holdout %v: goal reasons %v, want %v", holdout, texts, wantTexts)
+		}
+		for id, w := range wantTexts {
+			if texts[id] != w {
+				t.Errorf("holdout %v: %s's goal reason %q, want %q", holdout, id, texts[id], w)
+			}
+		}
+	}
+	// Without the goals read (a service with no GoalReader) nothing moves.
+	got := Rank(Input{Now: now, Loc: berlin, Candidates: cands, Limit: 10})
+	if got[0].Task.ID != "plain-p2" || int(got[1].Score+0.5) != 200 {
+		t.Errorf("without goals: %v, want plain-p2 alone at 220 and the rest at 200", ids(got))
+	}
+}
+
+// GoalIDs reads each goal once, in the candidates' order, at most MaxGoalLookups.
+func TestGoalIDsAreDistinctAndBounded(t *testing.T) {
+	var cands []tasks.Task
+	for i := range 250 {
+		tk := task(fmt.Sprint("t", i), "x", "", 4, "")
+		if i%2 == 0 {
+			tk.GoalID = str(fmt.Sprint("g", i/4)) // two tasks a goal
+		}
+		cands = append(cands, tk)
+	}
+	got := GoalIDs(cands)
+	if len(got) != 63 || got[0] != "g0" || got[62] != "g62" {
+		t.Errorf("%d ids %v..., want g0 to g62 once each", len(got), got[:3])
+	}
+	cands = cands[:0]
+	for i := range 300 {
+		tk := task(fmt.Sprint("t", i), "x", "", 4, "")
+		tk.GoalID = str(fmt.Sprint("g", i))
+		cands = append(cands, tk)
+	}
+	if got := GoalIDs(cands); len(got) != MaxGoalLookups || got[99] != "g99" {
+		t.Errorf("%d ids, want the first %d", len(got), MaxGoalLookups)
 	}
 }

@@ -19,6 +19,10 @@ const (
 	// MaxDismissed is how many of today's dismissals are read: enough for any day a
 	// person has, and a bound on the read.
 	MaxDismissed = 200
+	// MaxGoalLookups is how many distinct goals of the candidates are read: the first
+	// ones in today order, so one BatchGetItem (100 keys a call) reads them all; a
+	// candidate whose goal is past the first 100 distinct ones gets no goal rule.
+	MaxGoalLookups = 100
 )
 
 // The holdout: a stable HoldoutShare of users, bucketed on their sub with GrowthBook's
@@ -43,6 +47,12 @@ type StatsReader interface {
 	NextStats(ctx context.Context, owner string, now time.Time) (Stats, error)
 }
 
+// GoalReader reads those of the owner's goals ids names that exist (one BatchGetItem for
+// up to 100 ids; appstore.Store.GoalsByID).
+type GoalReader interface {
+	GoalsByID(ctx context.Context, owner string, ids []string) (map[string]tasks.Goal, error)
+}
+
 // Companion says whether the user's Lucian settings silence suggestions at now (Lucian
 // off, or quiet hours in the settings' zone, else the device's).
 type Companion interface {
@@ -58,6 +68,8 @@ type Dismissals interface {
 type Service struct {
 	Tasks Candidates
 	Stats StatsReader
+	// Goals, when set, reads the candidates' goals for the goal rule (nil: no goal rule).
+	Goals GoalReader
 	// Companion is asked only for context=lucian; Dismissals may be nil (none).
 	Companion  Companion
 	Dismissals Dismissals
@@ -86,7 +98,8 @@ type Answer struct {
 
 // Next ranks the user's today candidates. Reads: the companion settings (context=lucian
 // only, first, so a quiet answer reads nothing more), one page of MaxCandidates of the
-// today view, the statistics item and today's dismissals.
+// today view, the statistics item, today's dismissals and the candidates' distinct goals
+// (one BatchGetItem of at most MaxGoalLookups, only when a candidate has a goal).
 func (s *Service) Next(ctx context.Context, user string, r Request) (Answer, error) {
 	now := s.Now()
 	holdout := s.Holdout
@@ -127,6 +140,31 @@ func (s *Service) Next(ctx context.Context, user string, r Request) (Answer, err
 			return Answer{}, err
 		}
 	}
-	ans.Next = Rank(Input{Now: now, Loc: r.Loc, Candidates: cands, Stats: st, Holdout: ans.Holdout, Dismissed: dismissed, Limit: r.Limit})
+	var goals map[string]tasks.Goal
+	if ids := GoalIDs(cands); s.Goals != nil && len(ids) > 0 {
+		// A rule, not a tie-breaker: the holdout gets it too.
+		if goals, err = s.Goals.GoalsByID(ctx, user, ids); err != nil {
+			return Answer{}, err
+		}
+	}
+	ans.Next = Rank(Input{Now: now, Loc: r.Loc, Candidates: cands, Stats: st, Holdout: ans.Holdout, Dismissed: dismissed,
+		Goals: goals, Limit: r.Limit})
 	return ans, nil
+}
+
+// GoalIDs are the distinct goal ids of cands, in their order, at most MaxGoalLookups.
+func GoalIDs(cands []tasks.Task) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range cands {
+		if t.GoalID == nil || seen[*t.GoalID] {
+			continue
+		}
+		if len(out) == MaxGoalLookups {
+			break
+		}
+		seen[*t.GoalID] = true
+		out = append(out, *t.GoalID)
+	}
+	return out
 }

@@ -150,7 +150,7 @@ func TestLucianQuietHoursGiveNoSuggestion(t *testing.T) {
 	}
 	f.svc.Companion = silent(true)
 	body := string(f.call(t, f.next, "GET", "/tasks/next?timezone=Europe/Berlin&context=lucian", "", 200))
-	if body != `{"next":[],"rules_version":"rules-1+tiebreak-1","holdout":false,"quiet":true}`+"\n" {
+	if body != `{"next":[],"rules_version":"rules-2+tiebreak-1","holdout":false,"quiet":true}`+"\n" {
 		t.Errorf("quiet body %s", body)
 	}
 }
@@ -227,4 +227,50 @@ func TestReadsAreBoundedByTheCandidates(t *testing.T) {
 		}
 	}
 	appstoretest.NextReads(t, db, dynamotest.AppTable, "heavy", list, berlin, now)
+}
+
+// With goals: 30 of the candidates serve one of 12 goals (one near, the others far or
+// passed, one deleted): still one BatchGetItem for the goals, and the near goal's tasks
+// move up as the rules in memory say.
+func TestReadsWithGoalsAreOneBatchOfTheCandidatesGoals(t *testing.T) {
+	db := dynamotest.New(t)
+	ctx := context.Background()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, berlin)
+	store := appstore.New(db, dynamotest.AppTable)
+	var goals []tasks.Goal
+	for i := range 12 {
+		d := now.AddDate(0, 0, 20+i).Format(time.DateOnly)
+		switch i {
+		case 0:
+			d = now.AddDate(0, 0, 3).Format(time.DateOnly)
+		case 1:
+			d = now.AddDate(0, 0, -3).Format(time.DateOnly)
+		}
+		g := tasks.Goal{ID: fmt.Sprintf("g%02d", i), Title: fmt.Sprint("goal ", i), TargetDate: &d, CreatedAt: now, UpdatedAt: now, Version: 1}
+		if i == 11 {
+			continue // the tasks of g11 point at a goal that was deleted
+		}
+		if err := store.CreateGoal(ctx, "heavy", g); err != nil {
+			t.Fatal(err)
+		}
+		goals = append(goals, g)
+	}
+	list := appstoretest.HeavyUser(2000, now)
+	for i := 50; i < 80; i++ { // undated candidates, p1 to p4
+		g := fmt.Sprintf("g%02d", i%12)
+		list[i].GoalID = &g
+	}
+	for _, tk := range list {
+		items, _ := appstore.StoredItems("heavy", tk)
+		for _, it := range items {
+			if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(dynamotest.AppTable), Item: it}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ans := appstoretest.NextReads(t, db, dynamotest.AppTable, "heavy", list, berlin, now, goals...)
+	if len(ans.Next) != 3 {
+		t.Errorf("%d suggestions, want 3", len(ans.Next))
+	}
 }

@@ -265,3 +265,64 @@ func TestACompletionOfADateOnlyTaskWithoutTimezoneCountsInUTC(t *testing.T) {
 		t.Errorf("hours 124 and 129 count %v and %v, want 1 and 1 (the request's zone first)", st.Hours[124], st.Hours[129])
 	}
 }
+
+// goal_id links a task to one of the caller's goals, on create and by PATCH (null
+// unlinks): a malformed id is 400, a goal that does not exist, or is another user's, is
+// 404, both naming goal_id; nothing is written then.
+func TestATaskLinksToOneOfTheUsersGoals(t *testing.T) {
+	h := newHandler(t)
+	status, body := do(t, h, call{"POST", "/goals", `{"title":"Run a marathon","target_date":"2026-12-12"}`, "alice"})
+	if status != 201 {
+		t.Fatalf("goal: %d %v", status, body)
+	}
+	goal := body["goal"].(map[string]any)["id"].(string)
+	_, body = do(t, h, call{"POST", "/goals", `{"title":"Bob's goal"}`, "bob"})
+	bobs := body["goal"].(map[string]any)["id"].(string)
+
+	status, body = do(t, h, call{"POST", "/tasks", `{"title":"Run 10 km","goal_id":"` + goal + `"}`, "alice"})
+	if status != 201 || body["task"].(map[string]any)["goal_id"] != goal {
+		t.Fatalf("create with her goal: %d %v, want 201 with goal_id %s", status, body, goal)
+	}
+	id := body["task"].(map[string]any)["id"].(string)
+	status, body = do(t, h, call{"POST", "/tasks", `{"title":"Plain"}`, "alice"})
+	if _, has := body["task"].(map[string]any)["goal_id"]; status != 201 || has {
+		t.Errorf("a task without a goal: %d %v, want no goal_id", status, body)
+	}
+	for _, tt := range []struct {
+		name       string
+		c          call
+		status     int
+		code, text string
+	}{
+		{"an unknown goal", call{"POST", "/tasks", `{"title":"x","goal_id":"01NOSUCHGOAL"}`, "alice"}, 404, "not_found", `goal_id: you have no goal "01NOSUCHGOAL"`},
+		{"another user's goal", call{"POST", "/tasks", `{"title":"x","goal_id":"` + bobs + `"}`, "alice"}, 404, "not_found", "goal_id: you have no goal"},
+		{"an empty goal id", call{"POST", "/tasks", `{"title":"x","goal_id":"  "}`, "alice"}, 400, "invalid_request", "goal_id: cannot be empty"},
+		{"a goal id with spaces", call{"POST", "/tasks", `{"title":"x","goal_id":"a b"}`, "alice"}, 400, "invalid_request", "goal_id:"},
+		{"a goal id that is not a string", call{"POST", "/tasks", `{"title":"x","goal_id":7}`, "alice"}, 400, "invalid_request", ""},
+		{"PATCH to another user's goal", call{"PATCH", "/tasks/" + id, `{"goal_id":"` + bobs + `"}`, "alice"}, 404, "not_found", "goal_id: you have no goal"},
+		{"PATCH to an empty id", call{"PATCH", "/tasks/" + id, `{"goal_id":""}`, "alice"}, 400, "invalid_request", "goal_id: cannot be empty"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := do(t, h, tt.c)
+			code, msg := errorOf(body)
+			if status != tt.status || code != tt.code || !strings.Contains(msg, tt.text) {
+				t.Errorf("%d %s %q, want %d %s containing %q", status, code, msg, tt.status, tt.code, tt.text)
+			}
+		})
+	}
+	// Nothing was created by the refused requests: the today view has the two tasks.
+	_, body = do(t, h, call{"GET", "/tasks/today?timezone=UTC", "", "alice"})
+	if n := len(body["tasks"].([]any)); n != 2 {
+		t.Errorf("%d tasks after the refusals, want 2", n)
+	}
+	// The refused PATCH left the goal; null unlinks it.
+	status, body = do(t, h, call{"PATCH", "/tasks/" + id, `{"goal_id":null}`, "alice"})
+	task := body["task"].(map[string]any)
+	if _, has := task["goal_id"]; status != 200 || has || task["version"] != 2.0 {
+		t.Errorf("unlink: %d %v, want 200 without goal_id at version 2 (the refused PATCH changed nothing)", status, body)
+	}
+	status, body = do(t, h, call{"PATCH", "/tasks/" + id, `{"goal_id":"` + goal + `"}`, "alice"})
+	if status != 200 || body["task"].(map[string]any)["goal_id"] != goal {
+		t.Errorf("relink: %d %v", status, body)
+	}
+}

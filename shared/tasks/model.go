@@ -38,6 +38,10 @@ type Task struct {
 	// Recurrence is an RFC 5545 RRULE value (recur); the due is the next
 	// occurrence, and completing the task moves it to the one after.
 	Recurrence *string `json:"recurrence"`
+	// GoalID is the user's goal the task serves; absent when none (left out
+	// rather than null, so tasks without a goal read as they always did). The
+	// next action scores a task up when its goal's target date is near.
+	GoalID *string `json:"goal_id,omitempty"`
 	// Postponed counts the times the task's due was moved later while it was
 	// open (nextaction.Postponed), kept by the store in the write that moves
 	// it; the next-action tie-breakers read it. Not part of the task's JSON.
@@ -73,6 +77,8 @@ type NewTask struct {
 	Project    *string  `json:"project"`
 	Labels     []string `json:"labels"`
 	Recurrence *string  `json:"recurrence"`
+	// GoalID, optional, must be one of the user's goals (Service checks).
+	GoalID *string `json:"goal_id"`
 }
 
 // NewGoal is what a client sends to create a goal.
@@ -115,6 +121,13 @@ func BuildTask(in NewTask, id string, now time.Time) (Task, error) {
 		return Task{}, err
 	}
 	t.Labels = labels
+	if in.GoalID != nil {
+		id, err := CleanGoalID(*in.GoalID)
+		if err != nil {
+			return Task{}, err
+		}
+		t.GoalID = &id
+	}
 	if in.Recurrence != nil && strings.TrimSpace(*in.Recurrence) != "" {
 		r, err := recur.Parse(*in.Recurrence)
 		if err != nil {
@@ -167,6 +180,24 @@ func CleanLabels(labels []string) ([]string, error) {
 		return strings.Compare(a, b)
 	})
 	return out, nil
+}
+
+// MaxGoalIDRunes bounds a goal id a client sends (ids are 26-character ULIDs).
+const MaxGoalIDRunes = 128
+
+// CleanGoalID validates a goal id's shape (that the goal exists and is the user's is
+// the service's check): trimmed, 1 to MaxGoalIDRunes printable characters, no spaces.
+func CleanGoalID(id string) (string, error) {
+	id = strings.TrimSpace(id)
+	switch {
+	case id == "":
+		return "", apperr.Field("goal_id", "cannot be empty: send null for no goal")
+	case !utf8.ValidString(id) || utf8.RuneCountInString(id) > MaxGoalIDRunes:
+		return "", apperr.Field("goal_id", "must be a goal's id, at most %d characters", MaxGoalIDRunes)
+	case strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }):
+		return "", apperr.Field("goal_id", "%q is not a goal id: no spaces or control characters", id)
+	}
+	return id, nil
 }
 
 // BuildGoal validates in and returns the goal it creates, at version 1.

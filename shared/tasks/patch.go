@@ -34,6 +34,8 @@ type Patch struct {
 	Priority  Nullable[int]    `json:"priority"`
 	Completed Nullable[bool]   `json:"completed"`
 	Version   Nullable[int]    `json:"version"`
+	// GoalID links the task to one of the user's goals; null unlinks it.
+	GoalID Nullable[string] `json:"goal_id"`
 	// Timezone, optional, is the user's zone: it places a completion in the
 	// hour of the user's week for the next-action statistics. It changes
 	// nothing on the task.
@@ -43,8 +45,8 @@ type Patch struct {
 // Apply returns t edited by p, with its version bumped, or an error naming
 // the field that cannot be applied.
 func (p Patch) Apply(t Task, now time.Time) (Task, error) {
-	if !p.Title.Set && !p.Due.Set && !p.Priority.Set && !p.Completed.Set {
-		return Task{}, apperr.New(apperr.InvalidRequest, "body: nothing to change: send title, due, priority or completed")
+	if !p.Title.Set && !p.Due.Set && !p.Priority.Set && !p.Completed.Set && !p.GoalID.Set {
+		return Task{}, apperr.New(apperr.InvalidRequest, "body: nothing to change: send title, due, priority, completed or goal_id")
 	}
 	if p.Version.Set && (p.Version.Null || p.Version.Value != t.Version) {
 		return Task{}, &apperr.Error{Code: apperr.Conflict,
@@ -59,6 +61,17 @@ func (p Patch) Apply(t Task, now time.Time) (Task, error) {
 			return Task{}, err
 		}
 		t.Title = title
+	}
+	if p.GoalID.Set {
+		if p.GoalID.Null {
+			t.GoalID = nil
+		} else {
+			id, err := CleanGoalID(p.GoalID.Value)
+			if err != nil {
+				return Task{}, err
+			}
+			t.GoalID = &id
+		}
 	}
 	if p.Due.Set {
 		if p.Due.Null {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/degrade"
 	"github.com/lucian-app/phase12/shared/ids"
 )
@@ -26,6 +27,22 @@ type Repository interface {
 	CreateGoal(ctx context.Context, owner string, g Goal) error
 	// Goals returns one page of the owner's goals, oldest first.
 	Goals(ctx context.Context, owner string, p Page) ([]Goal, string, error)
+	// GetGoal returns the owner's goal id; another owner's, or none, is NotFound.
+	GetGoal(ctx context.Context, owner, id string) (Goal, error)
+}
+
+// checkGoal answers 404 naming goal_id when id is not one of owner's goals (another
+// user's goal does not exist for them). A goal deleted after this check leaves the task
+// pointing at nothing, which reads as no goal.
+func (s *Service) checkGoal(ctx context.Context, owner string, id *string) error {
+	if id == nil {
+		return nil
+	}
+	_, err := s.Repo.GetGoal(ctx, owner, *id)
+	if apperr.Is(err, apperr.NotFound) {
+		return apperr.New(apperr.NotFound, "goal_id: you have no goal %q", *id)
+	}
+	return err
 }
 
 // Service applies the rules of this package to a Repository.
@@ -43,6 +60,9 @@ type Service struct {
 func (s *Service) CreateTask(ctx context.Context, owner string, in NewTask) (Task, error) {
 	t, err := BuildTask(in, s.NewID(), s.Now().UTC())
 	if err != nil {
+		return Task{}, err
+	}
+	if err := s.checkGoal(ctx, owner, t.GoalID); err != nil {
 		return Task{}, err
 	}
 	return t, s.Repo.CreateTask(ctx, owner, t)
@@ -83,6 +103,11 @@ func (s *Service) UpdateTask(ctx context.Context, owner, id string, p Patch) (Ta
 	next, err := p.Apply(cur, s.Now().UTC())
 	if err != nil {
 		return Task{}, err
+	}
+	if p.GoalID.Set && !p.GoalID.Null {
+		if err := s.checkGoal(ctx, owner, next.GoalID); err != nil {
+			return Task{}, err
+		}
 	}
 	return next, s.Repo.EditTask(ctx, owner, cur, next, act)
 }

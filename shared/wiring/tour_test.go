@@ -360,7 +360,11 @@ func (w *world) tour() {
 	w.want(w.call("alice", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"completed":true,"timezone":"Europe/Berlin"}`, nil), 200)
 	w.want(w.call("alice", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"completed":false,"title":"Buy oat milk","priority":2}`, nil), 200)
 	w.want(w.call("bob", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"completed":true}`, nil), 404)
-	w.want(w.call("alice", nil, "POST /goals", "/goals", `{"title":"Run a marathon","target_date":"2027-06-30"}`, nil), 201)
+	marathon := w.want(w.call("alice", nil, "POST /goals", "/goals", `{"title":"Run a marathon","target_date":"2027-06-30"}`, nil), 201)
+	// A task that serves the goal: GET /tasks/next reads the candidates' goals (BatchGetItem).
+	w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":"Run 10 km","goal_id":"`+str(marathon, "goal", "id")+`"}`, nil), 201)
+	w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":"Run 20 km","goal_id":"no-such-goal"}`, nil), 404)
+	w.want(w.call("alice", nil, "GET /tasks/next", "/tasks/next?timezone=Europe/Berlin", "", nil), 200)
 	w.want(w.call("alice", nil, "GET /goals", "/goals", "", nil), 200)
 	w.want(w.call("", nil, "GET /goals", "/goals", "", nil), 401)
 	w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":7}`, nil), 400)

@@ -159,7 +159,7 @@ func Tasks(d Deps) (any, error) {
 		return nil, err
 	}
 	svc := &tasks.Service{Repo: store, Now: d.Now, NewID: d.NewID, LastGood: degrade.NewLastGood(d.Now)}
-	next := &nextaction.Service{Tasks: store, Stats: store, Now: d.Now, Companion: defaultCompanion{},
+	next := &nextaction.Service{Tasks: store, Stats: store, Goals: store, Now: d.Now, Companion: defaultCompanion{},
 		// Today's next_dismissed events, in the user's own AppTable partition.
 		Dismissals: nextaction.EventDismissals{Events: &eventstore.Store{DB: d.DynamoDB, Table: store.Table}}}
 	if table := d.Getenv(EnvHintTable); table != "" {
