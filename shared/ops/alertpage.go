@@ -8,7 +8,11 @@ import (
 	"sync"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"github.com/lucian-app/phase12/docs/runbooks"
 	"github.com/lucian-app/phase12/shared/alert"
@@ -27,7 +31,38 @@ func (s *Service) Alert(ctx context.Context, id string) (alert.Alert, error) {
 // (goldmark's default leaves it out, "<!-- raw HTML omitted -->", and drops javascript:
 // and other dangerous link targets), so a runbook cannot put script or markup of its own
 // on the page.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.Table))
+//
+// A runbook's relative links (to another runbook, "create_task-latency.md") point into the
+// repository, which the page does not serve: they are shown as their text, not as links that
+// would lead nowhere.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.Table),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(relativeLinksAsText{}, 100))))
+
+// relativeLinksAsText replaces every link without a scheme (and not a #fragment of the page)
+// by its content.
+type relativeLinksAsText struct{}
+
+func (relativeLinksAsText) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	var links []*ast.Link
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.Link); ok && entering {
+			dest := string(l.Destination)
+			if !strings.Contains(dest, "://") && !strings.HasPrefix(dest, "#") && !strings.HasPrefix(dest, "mailto:") {
+				links = append(links, l)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, l := range links {
+		parent := l.Parent()
+		for c := l.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, l, c)
+			c = next
+		}
+		parent.RemoveChild(parent, l)
+	}
+}
 
 // runbookCache keeps each runbook's HTML once rendered: they are in the binary, so they
 // never change in a running instance.

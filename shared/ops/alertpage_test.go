@@ -132,6 +132,13 @@ func TestRunbookHTMLIsNotPassedThrough(t *testing.T) {
 			t.Errorf("rendered runbook keeps %q: %s", bad, got)
 		}
 	}
+	// A link into the repository leads nowhere from the page: its text stays, the link goes;
+	// a link to elsewhere stays a link.
+	got2 := ops.RenderMarkdown([]byte("See [the latency runbook](create_task-latency.md) and [AWS](https://health.aws.amazon.com/).\n"))
+	if strings.Contains(got2, `href="create_task-latency.md"`) || !strings.Contains(got2, "See the latency runbook and") ||
+		!strings.Contains(got2, `<a href="https://health.aws.amazon.com/">AWS</a>`) {
+		t.Errorf("links rendered as %s", got2)
+	}
 	if !strings.Contains(got, "<h1>T</h1>") {
 		t.Errorf("rendered runbook %q lacks its heading", got)
 	}
