@@ -111,6 +111,8 @@ var accessLogFields = map[string]string{
 	"integrationError": "$context.integrationErrorMessage",
 	"authorizerError":  "$context.authorizer.error",
 	"sub":              "$context.authorizer.claims.sub",
+	// The ops routes' Lambda authorizer passes the caller in its context (issue 14).
+	"opsSub": "$context.authorizer.sub",
 }
 
 func TestTheAPIWritesJSONAccessLogsWithTheCallersSub(t *testing.T) {
