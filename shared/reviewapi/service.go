@@ -173,13 +173,14 @@ func (s *Service) register(ctx context.Context, user string, loc *time.Location)
 }
 
 // Scheduled builds user's review of week for the schedule's worker, through Generate as an
-// on-demand open does (the same zone, facts and content), unless it is stored already: a
+// on-demand open does (the same zone, facts and content; timezone is the zone they were
+// registered in, the device's at their last open, taking the place of the request's), unless it is stored already: a
 // message delivered twice, or a review the user opened first, is a success that does
 // nothing. A week that has not ended yet in the user's zone (it changed since they were
 // queued) moves them in the register and is built at that zone's hour; with the
 // weekly_review lever off nothing is built (an open builds it later).
-func (s *Service) Scheduled(ctx context.Context, user, week string) error {
-	loc, err := s.Zone(ctx, user, "")
+func (s *Service) Scheduled(ctx context.Context, user, week, timezone string) error {
+	loc, err := s.Zone(ctx, user, timezone)
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,7 @@ type reviews struct {
 	fail  map[string]error
 }
 
-func (r *reviews) Scheduled(_ context.Context, user, week string) error {
+func (r *reviews) Scheduled(_ context.Context, user, week, _ string) error {
 	if err := r.fail[user]; err != nil {
 		return err
 	}

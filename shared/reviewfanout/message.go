@@ -23,6 +23,9 @@ type Message struct {
 	// User and Week (YYYY-Www, in the user's zone) of a review.
 	User string `json:"user,omitempty"`
 	Week string `json:"week,omitempty"`
+	// Timezone is the zone the user is registered in (the device's at their last open): the
+	// worker builds in it unless the user's settings name another, as an open would.
+	Timezone string `json:"timezone,omitempty"`
 	// Cursor of a continuation.
 	Cursor *Cursor `json:"cursor,omitempty"`
 }

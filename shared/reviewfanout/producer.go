@@ -105,6 +105,7 @@ func (p *Producer) Continue(ctx context.Context, c Cursor) (Report, error) {
 // queue sends the messages of the users of one page whose week is ready and unreviewed.
 func (p *Producer) queue(ctx context.Context, at time.Time, users []reviewstore.Registered, seen map[string]bool, rep *Report) error {
 	var due []reviewstore.UserWeek
+	zones := map[string]string{}
 	for _, u := range users {
 		if seen[u.User] {
 			continue
@@ -122,7 +123,7 @@ func (p *Producer) queue(ctx context.Context, at time.Time, users []reviewstore.
 			rep.NotYet++
 			continue
 		}
-		seen[u.User] = true
+		seen[u.User], zones[u.User] = true, u.Timezone
 		due = append(due, reviewstore.UserWeek{User: u.User, Week: w.String()})
 	}
 	if len(due) == 0 {
@@ -138,7 +139,7 @@ func (p *Producer) queue(ctx context.Context, at time.Time, users []reviewstore.
 			rep.Reviewed++
 			continue
 		}
-		msgs = append(msgs, Message{Kind: KindReview, User: k.User, Week: k.Week})
+		msgs = append(msgs, Message{Kind: KindReview, User: k.User, Week: k.Week, Timezone: zones[k.User]})
 	}
 	for batch := range slices.Chunk(msgs, SendBatch) {
 		if err := p.Queue.Send(ctx, batch); err != nil {

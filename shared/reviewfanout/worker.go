@@ -8,7 +8,7 @@ import (
 // Reviews builds a queued review (reviewapi.Service.Scheduled): nothing when it is stored
 // already, so a message delivered twice is built once.
 type Reviews interface {
-	Scheduled(ctx context.Context, user, week string) error
+	Scheduled(ctx context.Context, user, week, timezone string) error
 }
 
 // Record is one message of a batch as SQS delivers it.
@@ -53,5 +53,5 @@ func (w *Worker) one(ctx context.Context, r Record) error {
 		}
 		return err
 	}
-	return w.Reviews.Scheduled(ctx, m.User, m.Week)
+	return w.Reviews.Scheduled(ctx, m.User, m.Week, m.Timezone)
 }

@@ -617,8 +617,9 @@ func (w *world) scheduleTour() {
 	for _, m := range sent {
 		got = append(got, m.Body)
 	}
-	if want := []string{`{"kind":"review","user":"alice","week":"2026-W49"}`, `{"kind":"review","user":"carol","week":"2026-W49"}`,
-		`{"kind":"review","user":"erin","week":"2026-W49"}`}; strings.Join(sorted(got), " ") != strings.Join(want, " ") {
+	if want := []string{`{"kind":"review","user":"alice","week":"2026-W49","timezone":"Europe/Berlin"}`,
+		`{"kind":"review","user":"carol","week":"2026-W49","timezone":"UTC"}`,
+		`{"kind":"review","user":"erin","week":"2026-W49","timezone":"UTC"}`}; strings.Join(sorted(got), " ") != strings.Join(want, " ") {
 		t.Fatalf("queued %v, want %v", got, want)
 	}
 	batch := append(sent, events.SQSMessage{MessageId: "poison", Body: "{"})
@@ -635,7 +636,7 @@ func (w *world) scheduleTour() {
 	if _, err := w.workers[fn](context.Background(), wiring.ReviewWorkerEvent{ID: "tour-16", DetailType: "Scheduled Event", Time: w.clk.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if again := w.queue.take(); len(again) != 1 || again[0].Body != `{"kind":"review","user":"erin","week":"2026-W49"}` {
+	if again := w.queue.take(); len(again) != 1 || again[0].Body != `{"kind":"review","user":"erin","week":"2026-W49","timezone":"Pacific/Honolulu"}` {
 		t.Fatalf("the 16:00 run queued %v, want erin's week 49", again)
 	}
 }
