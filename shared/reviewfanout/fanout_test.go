@@ -124,6 +124,9 @@ func TestTheProducerSkipsUsersWhoseReviewIsStored(t *testing.T) {
 	if got := q.reviews(); !slices.Equal(got, []string{"b 2026-W48"}) || rep.Reviewed != 1 {
 		t.Errorf("queued %v (report %+v), want only b: a has its review", got, rep)
 	}
+	if m := q.batches[0][0]; m.Timezone != "UTC" {
+		t.Errorf("b's message carries zone %q, want the registered UTC (the worker builds in it)", m.Timezone)
+	}
 }
 
 // The bound: 25 users due, at most 10 read an invocation. The run reads 10 and queues a
