@@ -14,7 +14,7 @@
 //
 // The template is the only list of functions, routes, schedules, tables and
 // topics: the runner reads it instead of keeping its own, and refuses to
-// start when template.yaml and wiring.Functions() disagree, so a function
+// start when template.yaml and registry.Functions() disagree, so a function
 // that runs here is one that deploys.
 //
 // Storage is an in-process DynamoDB (minidyn) and an in-process SNS that

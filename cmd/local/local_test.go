@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 func TestLocalClock(t *testing.T) {
@@ -63,7 +64,7 @@ func TestClockRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(string) string { return "" },
+	rn, err := newRunner(tmpl, b, options{builders: registry.Functions(), getenv: func(string) string { return "" },
 		logOut: io.Discard, clock: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +113,7 @@ func TestDefaultIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(string) string { return "" },
+	rn, err := newRunner(tmpl, b, options{builders: registry.Functions(), getenv: func(string) string { return "" },
 		logOut: io.Discard, identity: devIdentity{user: "ops-viewer", groups: "ops"}})
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +225,7 @@ func TestDevGroupsArriveUnderTheConfiguredClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{wiring.EnvGroupsClaim: "groups"}
-	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(k string) string { return env[k] }, logOut: io.Discard})
+	rn, err := newRunner(tmpl, b, options{builders: registry.Functions(), getenv: func(k string) string { return env[k] }, logOut: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // DefaultPort is where the runner listens unless PORT says otherwise.
@@ -80,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	// The builders are checked against the template before any storage is
 	// touched, so a mismatch is reported without a running moto.
-	if err := checkBuilders(tmpl, wiring.Functions()); err != nil {
+	if err := checkBuilders(tmpl, registry.Functions()); err != nil {
 		return err
 	}
 	// .tools, where `make tools` puts DynamoDB Local, is beside the template.
@@ -104,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer func() { _ = issuer.Close() }()
 	}
 	rn, err := newRunner(tmpl, b, options{
-		builders:  wiring.Functions(),
+		builders:  registry.Functions(),
 		getenv:    getenv,
 		logOut:    stderr,
 		log:       log,

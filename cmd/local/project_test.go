@@ -19,7 +19,7 @@ import (
 	"github.com/lucian-app/phase12/shared/apigw"
 	"github.com/lucian-app/phase12/shared/dynamo"
 	"github.com/lucian-app/phase12/shared/samtemplate"
-	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // The tests below run the project's own template.yaml and builders, so
@@ -45,7 +45,7 @@ func projectRunner(t *testing.T) (*runner, *backends, *samtemplate.Template) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(string) string { return "" }, logOut: io.Discard})
+	rn, err := newRunner(tmpl, b, options{builders: registry.Functions(), getenv: func(string) string { return "" }, logOut: io.Discard})
 	if err != nil {
 		t.Fatalf("the runner does not start on template.yaml: %v", err)
 	}
@@ -56,7 +56,7 @@ func TestTemplateAndRunnerAgree(t *testing.T) {
 	rn, b, tmpl := projectRunner(t)
 
 	t.Run("every template function has a builder and is served", func(t *testing.T) {
-		if err := checkBuilders(tmpl, wiring.Functions()); err != nil {
+		if err := checkBuilders(tmpl, registry.Functions()); err != nil {
 			t.Error(err)
 		}
 		for _, id := range tmpl.FunctionIDs() {

@@ -92,13 +92,13 @@ type servedRoute struct {
 }
 
 // checkBuilders reports every function the template declares that
-// wiring.Functions() cannot build, and every builder the template does
+// registry.Functions() cannot build, and every builder the template does
 // not declare: either way the local run and the deployment would differ.
 func checkBuilders(tmpl *samtemplate.Template, builders map[string]wiring.Builder) error {
 	var errs []error
 	for _, id := range tmpl.FunctionIDs() {
 		if builders[id] == nil {
-			errs = append(errs, fmt.Errorf("template function %s has no builder in wiring.Functions()", id))
+			errs = append(errs, fmt.Errorf("template function %s has no builder in registry.Functions()", id))
 		}
 	}
 	extra := make([]string, 0)
@@ -109,7 +109,7 @@ func checkBuilders(tmpl *samtemplate.Template, builders map[string]wiring.Builde
 	}
 	sort.Strings(extra)
 	for _, id := range extra {
-		errs = append(errs, fmt.Errorf("wiring.Functions() has a builder for %s, which the template does not declare", id))
+		errs = append(errs, fmt.Errorf("registry.Functions() has a builder for %s, which the template does not declare", id))
 	}
 	return errors.Join(errs...)
 }

@@ -622,8 +622,8 @@ func TestStartupErrors(t *testing.T) {
 			tmpl:     strings.Replace(testTemplate, "SlowFunction:", "OtherFunction:", 1),
 			builders: builders(),
 			want: []string{
-				"template function OtherFunction has no builder in wiring.Functions()",
-				"wiring.Functions() has a builder for SlowFunction, which the template does not declare",
+				"template function OtherFunction has no builder in registry.Functions()",
+				"registry.Functions() has a builder for SlowFunction, which the template does not declare",
 			},
 		},
 		{

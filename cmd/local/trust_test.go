@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // forbiddenBody is the project's error shape, as the runner's refusals use it.
@@ -103,7 +103,7 @@ func TestClockCannotBeMovedFromAnotherSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn, err := newRunner(tmpl, b, options{builders: wiring.Functions(), getenv: func(string) string { return "" }, logOut: io.Discard, clock: clock})
+	rn, err := newRunner(tmpl, b, options{builders: registry.Functions(), getenv: func(string) string { return "" }, logOut: io.Discard, clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,9 @@
 // into OpsTable's minute, hour and day buckets.
 package main
 
-import "github.com/lucian-app/phase12/shared/wiring"
+import (
+	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/ssmparam"
+)
 
-func main() { wiring.Main("FlowMetricsFunction", wiring.FlowMetrics) }
+func main() { wiring.Main("FlowMetricsFunction", ssmparam.With(wiring.FlowMetrics)) }

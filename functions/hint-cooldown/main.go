@@ -2,6 +2,9 @@
 // feedback on his hints, and the companion settings.
 package main
 
-import "github.com/lucian-app/phase12/shared/wiring"
+import (
+	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/ssmparam"
+)
 
-func main() { wiring.Main("HintCooldownFunction", wiring.HintCooldown) }
+func main() { wiring.Main("HintCooldownFunction", ssmparam.With(wiring.HintCooldown)) }

@@ -2,6 +2,9 @@
 // bearer token or the browser's session cookie).
 package main
 
-import "github.com/lucian-app/phase12/shared/wiring"
+import (
+	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/authwire"
+)
 
-func main() { wiring.Main("OpsAuthorizerFunction", wiring.OpsAuthorizer) }
+func main() { wiring.Main("OpsAuthorizerFunction", authwire.OpsAuthorizer) }

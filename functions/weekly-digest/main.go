@@ -2,6 +2,9 @@
 // the week before, to the DigestTopic and, when configured, a Slack-compatible webhook.
 package main
 
-import "github.com/lucian-app/phase12/shared/wiring"
+import (
+	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/digestwire"
+)
 
-func main() { wiring.Main("WeeklyDigestFunction", wiring.WeeklyDigest) }
+func main() { wiring.Main("WeeklyDigestFunction", digestwire.WeeklyDigest) }

@@ -3,6 +3,10 @@
 // the queued reviews, answering SQS with the messages that failed.
 package main
 
-import "github.com/lucian-app/phase12/shared/wiring"
+import (
+	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/fanoutwire"
+	"github.com/lucian-app/phase12/shared/wiring/ssmparam"
+)
 
-func main() { wiring.Main("WeeklyReviewWorkerFunction", wiring.WeeklyReviewWorker) }
+func main() { wiring.Main("WeeklyReviewWorkerFunction", ssmparam.With(fanoutwire.WeeklyReviewWorker)) }

@@ -3,6 +3,10 @@
 // recommendations, and the review's events.
 package main
 
-import "github.com/lucian-app/phase12/shared/wiring"
+import (
+	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/reviewwire"
+	"github.com/lucian-app/phase12/shared/wiring/ssmparam"
+)
 
-func main() { wiring.Main("WeeklyReviewFunction", wiring.WeeklyReview) }
+func main() { wiring.Main("WeeklyReviewFunction", ssmparam.With(reviewwire.WeeklyReview)) }

@@ -16,9 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/lucian-app/phase12/shared/ids"
 )
@@ -67,14 +65,13 @@ func FromEnvironment(ctx context.Context) (Deps, error) {
 	return Deps{
 		DynamoDB: dynamodb.NewFromConfig(cfg),
 		SNS:      sns.NewFromConfig(cfg),
-		Secrets:  secretsmanager.NewFromConfig(cfg),
-		// One GetParameter a warm instance a minute at most (degrade.Cached).
-		Parameters: ssm.NewFromConfig(cfg),
-		HTTP:       &http.Client{Timeout: 5 * time.Second},
-		Getenv:     os.Getenv,
-		Now:        time.Now,
-		NewID:      ids.New(time.Now, rand.Reader),
-		Log:        NewLogger(os.Stdout, os.Getenv("LOG_LEVEL")),
+		// The clients only some functions use are made by their builders from this.
+		AWS:    &cfg,
+		HTTP:   &http.Client{Timeout: 5 * time.Second},
+		Getenv: os.Getenv,
+		Now:    time.Now,
+		NewID:  ids.New(time.Now, rand.Reader),
+		Log:    NewLogger(os.Stdout, os.Getenv("LOG_LEVEL")),
 	}, nil
 }
 

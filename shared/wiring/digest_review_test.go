@@ -13,7 +13,7 @@ import (
 	"github.com/lucian-app/phase12/shared/review"
 	"github.com/lucian-app/phase12/shared/reviewstore"
 	"github.com/lucian-app/phase12/shared/reviewstore/reviewstoretest"
-	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/digestwire"
 )
 
 // TestDigestReviewSectionFromReviewTable: counters written by the review's own paths
@@ -77,7 +77,7 @@ func TestDigestReviewSectionFromReviewTable(t *testing.T) {
 	calls := dynamotest.Count(db)
 	items := opsstoretest.CountItems(calls)
 	b := &digest.Builder{Incidents: opsstore.New(db, dynamotest.OpsTable), Now: func() time.Time { return time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC) },
-		Review: wiring.ReviewDigestSource(reviewstore.New(items, dynamotest.ReviewTable))}
+		Review: digestwire.ReviewDigestSource(reviewstore.New(items, dynamotest.ReviewTable))}
 	d, err := b.Build(ctx, digest.Week{Year: 2026, Number: 48})
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ import (
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/digestwire"
 )
 
 func deps(t *testing.T, env map[string]string) wiring.Deps {
@@ -102,10 +103,11 @@ func TestWeeklyDigestConfiguration(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := deps(t, tt.env)
+			var c digestwire.Clients
 			if tt.secrets != nil {
-				d.Secrets = tt.secrets
+				c.Secrets = tt.secrets
 			}
-			h, err := wiring.WeeklyDigest(d)
+			h, err := c.WeeklyDigest(d)
 			if tt.secrets != nil && len(tt.secrets.reads) != tt.wantReads {
 				t.Errorf("%d secret reads (%v), want %d", len(tt.secrets.reads), tt.secrets.reads, tt.wantReads)
 			}
@@ -152,7 +154,6 @@ func TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook(t *testing.T) {
 		wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvDigestTopicARN: "arn:aws:sns:us-east-1:123456789012:DigestTopic",
 		wiring.EnvDigestWebhookSecretARN: webhookSecretARN, wiring.EnvOpsPageURL: opsPage, wiring.EnvMetricsNamespace: namespace,
 	})
-	d.Secrets = &fakeSecrets{values: map[string]string{webhookSecretARN: srv.URL + "/services/T000/B000/s3cr3t"}}
 	d.HTTP = srv.Client() // trusts the test server's certificate
 	var logs syncBuffer
 	d.Log = wiring.NewLogger(&logs, "")
@@ -160,7 +161,7 @@ func TestWeeklyDigestPostsTheDigestToTheConfiguredWebhook(t *testing.T) {
 	// Monday 30 November 2026, 08:00 UTC: the digest of 2026-W48.
 	scheduled := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	d.Now = func() time.Time { return scheduled.Add(3 * time.Second) }
-	h, err := wiring.WeeklyDigest(d)
+	h, err := digestwire.Clients{Secrets: &fakeSecrets{values: map[string]string{webhookSecretARN: srv.URL + "/services/T000/B000/s3cr3t"}}}.WeeklyDigest(d)
 	if err != nil {
 		t.Fatal(err)
 	}

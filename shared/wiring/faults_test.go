@@ -21,6 +21,7 @@ import (
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // faultDB is the embedded store with faults per table: every call delayed (as a slow
@@ -157,7 +158,7 @@ func newFaultWorld(t *testing.T, reports string) *faultWorld {
 		d := wiring.Deps{DynamoDB: w.db, SNS: &topic.Recorder{}, HTTP: &http.Client{},
 			Getenv: func(k string) string { return env[k] }, Now: time.Now, NewID: ids.New(time.Now, nil),
 			Log: wiring.NewLogger(io.Discard, ""), Function: id}
-		h, err := wiring.Functions()[id](d)
+		h, err := registry.Functions()[id](d)
 		if err != nil {
 			t.Fatalf("build %s: %v", id, err)
 		}

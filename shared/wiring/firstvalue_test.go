@@ -15,6 +15,7 @@ import (
 	"github.com/lucian-app/phase12/shared/productevents"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // TestFirstValueFromTheCommandOS: completing a task through POST /intents/execute
@@ -28,7 +29,7 @@ func TestFirstValueFromTheCommandOS(t *testing.T) {
 	clock := func() time.Time { return now }
 	fns := map[string]apiHandler{}
 	for _, id := range []string{"TasksFunction", "ExecuteIntentFunction"} {
-		h, err := wiring.Functions()[id](wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{},
+		h, err := registry.Functions()[id](wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{},
 			Getenv: func(k string) string { return bothTables[k] }, Now: clock, NewID: ids.New(clock, nil),
 			Log: wiring.NewLogger(io.Discard, ""), Function: id})
 		if err != nil {

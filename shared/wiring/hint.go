@@ -57,7 +57,7 @@ func experiment(d Deps) (hint.Experiment, error) {
 // GET and PUT /companion/settings over HintTable, with the guardrail that tightens a
 // cohort's caps. A broken copy catalogue fails INIT.
 func HintCooldown(d Deps) (any, error) {
-	table, err := required(d, EnvHintTable)
+	table, err := Required(d, EnvHintTable)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func HintCooldown(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	levers, err := leverReader(d)
+	levers, err := Levers(d)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func HintCooldown(d Deps) (any, error) {
 		Experiment: exp, Levers: levers, Now: d.Now, NewID: d.NewID, Log: d.Log,
 		// The guardrail: a cohort's caps tighten on the days its last week says so.
 		Guard: &hintguard.Keeper{Source: store, Rule: hintguard.DefaultRule()}}
-	return httpFunction(d, hint.Handler(svc, d.Log, d.Now)), nil
+	return HTTPFunction(d, hint.Handler(svc, d.Log, d.Now)), nil
 }
 
 // companion is the Lucian settings GET /tasks/next?context=lucian respects, read from

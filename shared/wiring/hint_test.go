@@ -19,6 +19,7 @@ import (
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 var hintEnv = map[string]string{wiring.EnvHintTable: dynamotest.HintTable}
@@ -58,7 +59,7 @@ func hintFunction(t *testing.T, env map[string]string) (apiHandler, *clock.Manua
 	d := wiring.Deps{DynamoDB: dynamotest.New(t), SNS: &topic.Recorder{}, HTTP: &http.Client{},
 		Getenv: func(k string) string { return env[k] }, Now: c.Now, NewID: ids.New(c.Now, nil),
 		Log: wiring.NewLogger(io.Discard, ""), Function: "HintCooldownFunction"}
-	h, err := wiring.Functions()["HintCooldownFunction"](d)
+	h, err := registry.Functions()["HintCooldownFunction"](d)
 	if err != nil {
 		t.Fatal(err)
 	}

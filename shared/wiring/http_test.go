@@ -11,6 +11,7 @@ import (
 	"github.com/lucian-app/phase12/shared/apigw"
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // apiHandler is what the builders of HTTP functions return (httpadapter's ProxyWithContext).
@@ -43,10 +44,10 @@ func (c apiCall) do(t *testing.T, h apiHandler) events.APIGatewayV2HTTPResponse 
 	return resp
 }
 
-// buildHTTP builds one function of wiring.Functions() on the embedded store.
+// buildHTTP builds one function of registry.Functions() on the embedded store.
 func buildHTTP(t *testing.T, id string, env map[string]string) apiHandler {
 	t.Helper()
-	h, err := wiring.Functions()[id](deps(t, env))
+	h, err := registry.Functions()[id](deps(t, env))
 	if err != nil {
 		t.Fatalf("build %s: %v", id, err)
 	}

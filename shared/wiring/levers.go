@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-
 	"github.com/lucian-app/phase12/shared/degrade"
 )
 
@@ -28,28 +25,24 @@ const (
 	EnvLeversCacheSeconds = "LEVERS_CACHE_SECONDS"
 )
 
-// ParameterAPI is the part of SSM the levers read.
-type ParameterAPI interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+// ParameterReader reads a parameter's value: SSM's GetParameter in AWS (package ssmparam,
+// linked only into the functions that read levers).
+type ParameterReader interface {
+	Parameter(ctx context.Context, name string) (string, error)
 }
-
-var _ ParameterAPI = (*ssm.Client)(nil)
 
 // parameterSource reads the levers document from an SSM parameter.
 type parameterSource struct {
-	api  ParameterAPI
+	api  ParameterReader
 	name string
 }
 
 func (p parameterSource) Read(ctx context.Context) ([]byte, error) {
-	out, err := p.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(p.name)})
+	v, err := p.api.Parameter(ctx, p.name)
 	if err != nil {
 		return nil, fmt.Errorf("get parameter %s: %w", p.name, err)
 	}
-	if out.Parameter == nil {
-		return nil, fmt.Errorf("get parameter %s: no value", p.name)
-	}
-	return []byte(aws.ToString(out.Parameter.Value)), nil
+	return []byte(v), nil
 }
 
 func (p parameterSource) Describe() string { return "SSM parameter " + p.name }
@@ -75,8 +68,8 @@ func leverSource(d Deps) degrade.Source {
 	return noSource{}
 }
 
-// leverReader is d's function's cached levers: one per warm instance.
-func leverReader(d Deps) (*degrade.Cached, error) {
+// Levers is d's function's cached levers: one per warm instance.
+func Levers(d Deps) (*degrade.Cached, error) {
 	ttl := degrade.MaxLeverTTL
 	if v := strings.TrimSpace(d.Getenv(EnvLeversCacheSeconds)); v != "" {
 		n, err := strconv.Atoi(v)

@@ -19,6 +19,8 @@ import (
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
+	"github.com/lucian-app/phase12/shared/wiring/ssmparam"
 )
 
 // flippableParameter is SSM holding one parameter an operator can put-parameter over; it
@@ -65,10 +67,10 @@ func newLeverWorld(t *testing.T, env map[string]string) *leverWorld {
 	}
 	db := dynamotest.New(t)
 	for _, id := range []string{"ExecuteIntentFunction", "UndoFunction", "HintCooldownFunction"} {
-		d := wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{}, Parameters: w.param,
+		d := wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{}, Parameters: ssmparam.Reader{API: w.param},
 			Getenv: func(k string) string { return all[k] }, Now: w.clk.Now, NewID: ids.New(w.clk.Now, nil),
 			Log: wiring.NewLogger(io.Discard, ""), Function: id}
-		h, err := wiring.Functions()[id](d)
+		h, err := registry.Functions()[id](d)
 		if err != nil {
 			t.Fatalf("build %s: %v", id, err)
 		}

@@ -76,8 +76,8 @@ const (
 	DimensionRoute    = "Route"    // API Gateway's route key, e.g. "POST /intents/execute"
 )
 
-// emitter is the function's metrics writer, nil when no namespace is configured.
-func emitter(d Deps) *metrics.Emitter {
+// Emitter is the function's metrics writer, nil when no namespace is configured.
+func Emitter(d Deps) *metrics.Emitter {
 	ns := d.Getenv(EnvMetricsNamespace)
 	if ns == "" || d.Log == nil {
 		return nil
@@ -93,7 +93,7 @@ var undoneBody = []byte(`"already_undone":false`)
 // and the command OS's outcomes read off the answer (the replay header, 428, an undo's body),
 // so no domain package needs to know about CloudWatch.
 func measured(d Deps, h http.Handler) http.Handler {
-	e := emitter(d)
+	e := Emitter(d)
 	if e == nil {
 		return h
 	}
@@ -112,8 +112,8 @@ func measured(d Deps, h http.Handler) http.Handler {
 			values := []metrics.Value{
 				metrics.Counter(MetricRequests, 1),
 				metrics.Duration(MetricLatency, d.Now().Sub(start)),
-				metrics.Counter(MetricErrors, b2i(status >= 500)),
-				metrics.Counter(MetricClientErrors, b2i(status >= 400 && status < 500)),
+				metrics.Counter(MetricErrors, B2I(status >= 500)),
+				metrics.Counter(MetricClientErrors, B2I(status >= 400 && status < 500)),
 			}
 			if rec.Header().Get("Idempotent-Replayed") == "true" {
 				values = append(values, metrics.Counter(MetricReplays, 1))
@@ -132,7 +132,8 @@ func measured(d Deps, h http.Handler) http.Handler {
 	})
 }
 
-func b2i(b bool) int {
+// B2I is 1 for true, 0 for false: a counter of one event.
+func B2I(b bool) int {
 	if b {
 		return 1
 	}
@@ -198,11 +199,11 @@ func (p *countingPublisher) take() (pages, tickets, resolves int) {
 	return
 }
 
-// runValues are the metrics every scheduled run reports.
-func runValues(start, end time.Time, err error) []metrics.Value {
+// RunValues are the metrics every scheduled run reports.
+func RunValues(start, end time.Time, err error) []metrics.Value {
 	return []metrics.Value{
 		metrics.Counter(MetricRuns, 1),
-		metrics.Counter(MetricRunFailures, b2i(err != nil)),
+		metrics.Counter(MetricRunFailures, B2I(err != nil)),
 		metrics.Duration(MetricRunDuration, end.Sub(start)),
 	}
 }

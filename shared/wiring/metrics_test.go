@@ -23,6 +23,7 @@ import (
 	"github.com/lucian-app/phase12/shared/slo"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 const namespace = "Phase12/test"
@@ -109,7 +110,7 @@ func TestHTTPFunctionsWriteEMFLinesPerFunctionAndRoute(t *testing.T) {
 	build := func(id string) apiHandler {
 		d := wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: http.DefaultClient, Getenv: func(k string) string { return env[k] },
 			Now: time.Now, NewID: ids.Sequence(id[:1]), Log: wiring.NewLogger(&logs, "ERROR"), Function: id}
-		h, err := wiring.Functions()[id](d)
+		h, err := registry.Functions()[id](d)
 		if err != nil {
 			t.Fatal(err)
 		}

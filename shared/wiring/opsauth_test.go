@@ -6,6 +6,8 @@ import (
 
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/authwire"
+	"github.com/lucian-app/phase12/shared/wiring/opswire"
 )
 
 // The session key comes from the secret, read once at INIT; a missing, short or doubled
@@ -25,8 +27,7 @@ func TestTheOpsSessionKeyComesFromTheSecret(t *testing.T) {
 	}
 	secrets := &fakeSecrets{values: map[string]string{arn: strings.Repeat("s3cr3t", 11)}}
 	d := deps(t, with(map[string]string{wiring.EnvOpsSessionSecretARN: arn}))
-	d.Secrets = secrets
-	if _, err := wiring.OpsAuthorizer(d); err != nil || len(secrets.reads) != 1 {
+	if _, err := (authwire.Clients{Secrets: secrets}).OpsAuthorizer(d); err != nil || len(secrets.reads) != 1 {
 		t.Fatalf("with the secret: %v after %d reads, want built after one", err, len(secrets.reads))
 	}
 	for name, tt := range map[string]struct {
@@ -40,15 +41,15 @@ func TestTheOpsSessionKeyComesFromTheSecret(t *testing.T) {
 		"bad local key": {map[string]string{wiring.EnvOpsSessionKey: "not-base64-32-bytes"}, "", "OPS_SESSION_KEY is not the base64 of 32 bytes"},
 	} {
 		d := deps(t, with(tt.env))
-		d.Secrets = &fakeSecrets{values: map[string]string{arn: tt.secret}}
-		for _, build := range []wiring.Builder{wiring.OpsAuthorizer, wiring.Ops} {
+		s := &fakeSecrets{values: map[string]string{arn: tt.secret}}
+		for _, build := range []wiring.Builder{authwire.Clients{Secrets: s}.OpsAuthorizer, opswire.Clients{Secrets: s}.Ops} {
 			if _, err := build(d); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%s: err = %v, want %q", name, err, tt.wantErr)
 			}
 		}
 	}
 	// No issuer: sign-in off, no key needed, and the authorizer lets requests through without identity.
-	if _, err := wiring.OpsAuthorizer(deps(t, map[string]string{})); err != nil {
+	if _, err := authwire.OpsAuthorizer(deps(t, map[string]string{})); err != nil {
 		t.Errorf("sign-in off: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/httpapi/httpapitest"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // The quotas come from OPEN_TASK_QUOTA and GOAL_QUOTA in the three
@@ -33,7 +34,7 @@ func TestQuotasAreConfiguration(t *testing.T) {
 	for _, id := range []string{"TasksFunction", "ExecuteIntentFunction", "UndoFunction"} {
 		for _, bad := range []string{"0", "lots", "-5"} {
 			env := map[string]string{wiring.EnvAppTable: dynamotest.AppTable, wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvOpenTaskQuota: bad}
-			_, err := wiring.Functions()[id](deps(t, env))
+			_, err := registry.Functions()[id](deps(t, env))
 			if err == nil || !strings.Contains(err.Error(), wiring.EnvOpenTaskQuota) {
 				t.Errorf("%s with %s=%q: %v, want a setup error naming it", id, wiring.EnvOpenTaskQuota, bad, err)
 			}

@@ -13,12 +13,9 @@ import (
 	"github.com/lucian-app/phase12/shared/alertsns"
 	"github.com/lucian-app/phase12/shared/burnrate"
 	"github.com/lucian-app/phase12/shared/eventstore"
-	"github.com/lucian-app/phase12/shared/flake"
 	"github.com/lucian-app/phase12/shared/flowmetrics"
-	"github.com/lucian-app/phase12/shared/kpi"
 	"github.com/lucian-app/phase12/shared/metrics"
 	"github.com/lucian-app/phase12/shared/nextaction"
-	"github.com/lucian-app/phase12/shared/ops"
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/productevents"
 	"github.com/lucian-app/phase12/shared/slo"
@@ -68,8 +65,9 @@ func catalog() (slo.Catalog, error) {
 	return c, nil
 }
 
-func opsStore(d Deps) (*opsstore.Store, slo.Catalog, error) {
-	table, err := required(d, EnvOpsTable)
+// OpsStore is OpsTable's store with the configured shards, and the SLO catalogue.
+func OpsStore(d Deps) (*opsstore.Store, slo.Catalog, error) {
+	table, err := Required(d, EnvOpsTable)
 	if err != nil {
 		return nil, slo.Catalog{}, err
 	}
@@ -88,7 +86,7 @@ func opsStore(d Deps) (*opsstore.Store, slo.Catalog, error) {
 
 // FlowMetrics builds FlowMetricsFunction.
 func FlowMetrics(d Deps) (any, error) {
-	store, cat, err := opsStore(d)
+	store, cat, err := OpsStore(d)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +94,7 @@ func FlowMetrics(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	levers, err := leverReader(d)
+	levers, err := Levers(d)
 	if err != nil {
 		return nil, err
 	}
@@ -112,17 +110,17 @@ func FlowMetrics(d Deps) (any, error) {
 		return nextaction.Derive(ctx, events, user, e)
 	}
 	mux.Handle(productevents.Route, productevents.Handler(&productevents.Service{Store: events, Now: d.Now, Derive: derive}, d.Log, d.Now))
-	return httpFunction(d, mux), nil
+	return HTTPFunction(d, mux), nil
 }
 
 // productEvents is the product events' store: the events in AppTable, the week's
 // counters in OpsTable.
 func productEvents(d Deps) (*eventstore.Store, error) {
-	app, err := required(d, EnvAppTable)
+	app, err := Required(d, EnvAppTable)
 	if err != nil {
 		return nil, err
 	}
-	ops, err := required(d, EnvOpsTable)
+	ops, err := Required(d, EnvOpsTable)
 	if err != nil {
 		return nil, err
 	}
@@ -133,16 +131,16 @@ func productEvents(d Deps) (*eventstore.Store, error) {
 // injected clock's now, not at the event's time: a retried or delayed invocation should
 // judge the present (see package alert).
 func BurnRateCheck(d Deps) (any, error) {
-	store, cat, err := opsStore(d)
+	store, cat, err := OpsStore(d)
 	if err != nil {
 		return nil, err
 	}
-	topicARN, err := required(d, EnvAlertTopicARN)
+	topicARN, err := Required(d, EnvAlertTopicARN)
 	if err != nil {
 		return nil, err
 	}
 	sent := &countingPublisher{Publisher: &alertsns.Publisher{SNS: d.SNS, TopicARN: topicARN}}
-	em := emitter(d)
+	em := Emitter(d)
 	c := &alert.Checker{
 		Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
 		Metrics: store, Store: store,
@@ -156,7 +154,7 @@ func BurnRateCheck(d Deps) (any, error) {
 		sent.take() // counts of this run only
 		rep, err := c.Run(ctx)
 		pages, tickets, resolves := sent.take()
-		em.Emit(ctx, nil, append(runValues(start, d.Now(), err), metrics.Counter(MetricPagesSent, pages),
+		em.Emit(ctx, nil, append(RunValues(start, d.Now(), err), metrics.Counter(MetricPagesSent, pages),
 			metrics.Counter(MetricTicketsSent, tickets), metrics.Counter(MetricResolvesSent, resolves))...)
 		log := d.Log.With("event_id", e.ID, "scheduled_for", e.Time, "flows", rep.Flows, "triggered", rep.Triggered,
 			"resolved", rep.Resolved, "published", rep.Published, "firing", rep.Firing)
@@ -171,44 +169,6 @@ func BurnRateCheck(d Deps) (any, error) {
 	}, nil
 }
 
-// Ops builds OpsFunction.
-func Ops(d Deps) (any, error) {
-	store, cat, err := opsStore(d)
-	if err != nil {
-		return nil, err
-	}
-	blockers, err := flake.DefaultBlockers()
-	if err != nil {
-		return nil, err
-	}
-	gate := &flake.Gate{Blockers: blockers, Store: store, Now: d.Now}
-	levers, err := leverReader(d)
-	if err != nil {
-		return nil, err
-	}
-	svc := &ops.Service{Catalog: cat, Rules: burnrate.Rules(), NoData: alert.DefaultNoDataRule(),
-		Metrics: store, States: store, Records: store, Incidents: store, Digests: store, Levers: levers, Flakes: gate, Now: d.Now}
-	mux := http.NewServeMux()
-	mux.Handle("/", ops.Handler(svc, d.Log, d.Now))
-	fh := flake.Handler(gate, d.Log, d.Now)
-	mux.Handle("POST /ci/runs", fh)
-	mux.Handle("GET /ops/flakes", fh)
-	kcat, err := kpi.Default()
-	if err != nil {
-		return nil, err
-	}
-	review := &kpi.Review{Catalog: kcat, Actions: store, Report: pastKPI(store), Now: d.Now, NewID: d.NewID}
-	kh := kpi.Handler(review, d.Log, d.Now)
-	mux.Handle("POST /ops/kpi-review/{week}/actions", kh)
-	mux.Handle("PATCH /ops/kpi-review/actions/{id}", kh)
-	mux.Handle("GET /ops/kpi-review/{week}", kh)
-	h, err := signInRoutes(d, mux, mux)
-	if err != nil {
-		return nil, err
-	}
-	return httpFunction(d, h), nil
-}
-
 // observed measures the server flows of h's routes (routes maps "METHOD /path" to its flow)
 // into OpsTable: the one way a server flow's events are counted, since ingest refuses their
 // names. Every flow must be a server flow of the catalogue. Without OPS_TABLE (a function
@@ -217,7 +177,7 @@ func observed(d Deps, h http.Handler, routes map[string]string) (http.Handler, e
 	if d.Getenv(EnvOpsTable) == "" {
 		return h, nil
 	}
-	store, cat, err := opsStore(d)
+	store, cat, err := OpsStore(d)
 	if err != nil {
 		return nil, err
 	}

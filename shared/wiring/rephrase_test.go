@@ -16,7 +16,7 @@ import (
 	"github.com/lucian-app/phase12/shared/dynamo/dynamotest"
 	"github.com/lucian-app/phase12/shared/review"
 	"github.com/lucian-app/phase12/shared/reviewapi/reviewapitest"
-	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/reviewwire"
 )
 
 // converseStub answers Bedrock Runtime's Converse over its wire format (POST
@@ -62,7 +62,7 @@ func rephrased(t *testing.T, reword func(string) string) (review.Review, map[str
 	client := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
 	env := reviewapitest.New(dynamotest.New(t), dynamotest.AppTable, dynamotest.ReviewTable)
-	env.Service.Rephrase = &wiring.ConverseRephraser{API: client, Model: model, InPer1K: 0.003, OutPer1K: 0.015}
+	env.Service.Rephrase = &reviewwire.ConverseRephraser{API: client, Model: model, InPer1K: 0.003, OutPer1K: 0.015}
 	env.Seed(t, "alice")
 	r, err := env.Service.Weekly(context.Background(), "alice", "2026-W49", "UTC")
 	if err != nil {

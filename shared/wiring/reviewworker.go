@@ -2,30 +2,14 @@ package wiring
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-
-	"github.com/lucian-app/phase12/shared/reviewfanout"
-	"github.com/lucian-app/phase12/shared/reviewstore"
 )
 
 // EnvReviewQueueURL is WeeklyReviewQueue's URL: where the producer sends one message per
 // user whose review is due.
 const EnvReviewQueueURL = "REVIEW_QUEUE_URL"
-
-// QueueAPI is the part of SQS the weekly review's producer uses.
-type QueueAPI interface {
-	SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput, opts ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error)
-}
-
-var _ QueueAPI = (*sqs.Client)(nil)
 
 // Message attributes of a queued review, for filtering and reading the queue without
 // parsing bodies (the DLQ's redrive, an operator's look).
@@ -33,46 +17,6 @@ const (
 	AttrKind = "kind"
 	AttrWeek = "week"
 )
-
-// sqsQueue sends the producer's messages with SendMessageBatch (at most 10 a call).
-type sqsQueue struct {
-	api QueueAPI
-	url string
-}
-
-var _ reviewfanout.Queue = sqsQueue{}
-
-func (q sqsQueue) Send(ctx context.Context, batch []reviewfanout.Message) error {
-	if len(batch) == 0 || len(batch) > reviewfanout.SendBatch {
-		return fmt.Errorf("sqs: a batch of %d messages, want 1 to %d", len(batch), reviewfanout.SendBatch)
-	}
-	in := &sqs.SendMessageBatchInput{QueueUrl: aws.String(q.url)}
-	for i, m := range batch {
-		body, err := m.Encode()
-		if err != nil {
-			return err
-		}
-		attrs := map[string]sqstypes.MessageAttributeValue{
-			AttrKind: {DataType: aws.String("String"), StringValue: aws.String(m.Kind)}}
-		if m.Week != "" {
-			attrs[AttrWeek] = sqstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(m.Week)}
-		}
-		in.Entries = append(in.Entries, sqstypes.SendMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)),
-			MessageBody: aws.String(body), MessageAttributes: attrs})
-	}
-	out, err := q.api.SendMessageBatch(ctx, in)
-	if err != nil {
-		return fmt.Errorf("sqs SendMessageBatch: %w", err)
-	}
-	if len(out.Failed) > 0 {
-		// The run fails and is retried; the messages that went through are built once
-		// (a stored review is skipped).
-		f := out.Failed[0]
-		return fmt.Errorf("sqs SendMessageBatch: %d of %d messages refused, e.g. %s: %s", len(out.Failed), len(batch),
-			aws.ToString(f.Code), aws.ToString(f.Message))
-	}
-	return nil
-}
 
 // ReviewWorkerEvent is what WeeklyReviewWorkerFunction is invoked with: a batch of
 // WeeklyReviewQueue (Records), or the hourly scheduled event (detail-type "Scheduled
@@ -87,73 +31,3 @@ type ReviewWorkerEvent struct {
 // ReviewWorkerHandler is WeeklyReviewWorkerFunction's handler: a partial batch response
 // for a batch (only the failed message ids), nothing for a scheduled run.
 type ReviewWorkerHandler func(ctx context.Context, ev ReviewWorkerEvent) (*events.SQSEventResponse, error)
-
-// WeeklyReviewWorker builds WeeklyReviewWorkerFunction, the weekly review's schedule: the
-// hourly run queues the users whose week became ready (the producer), and the queue's
-// batches build their reviews through the on-demand path (reviewapi.Service.Scheduled). It
-// serves no route, so its binary carries no HTTP handler of the review.
-func WeeklyReviewWorker(d Deps) (any, error) {
-	s, err := reviewService(d)
-	if err != nil {
-		return nil, err
-	}
-	url, err := required(d, EnvReviewQueueURL)
-	if err != nil {
-		return nil, err
-	}
-	api := d.SQS
-	if api == nil {
-		cfg, err := AWSConfig(context.Background())
-		if err != nil {
-			return nil, err
-		}
-		api = sqs.NewFromConfig(cfg)
-	}
-	table, err := required(d, EnvReviewTable)
-	if err != nil {
-		return nil, err
-	}
-	p := &reviewfanout.Producer{Register: reviewstore.New(d.DynamoDB, table), Queue: sqsQueue{api: api, url: url}, Log: d.Log}
-	w := &reviewfanout.Worker{Reviews: s, Producer: p, Log: d.Log}
-	em := emitter(d)
-	var h ReviewWorkerHandler = func(ctx context.Context, ev ReviewWorkerEvent) (*events.SQSEventResponse, error) {
-		start := d.Now()
-		if len(ev.Records) > 0 {
-			recs := make([]reviewfanout.Record, len(ev.Records))
-			for i, r := range ev.Records {
-				recs[i] = reviewfanout.Record{MessageID: r.MessageId, Body: r.Body}
-			}
-			resp := &events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
-			for _, id := range w.Handle(ctx, recs) {
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
-			}
-			var failed error
-			if len(resp.BatchItemFailures) > 0 {
-				failed = errors.New("some messages failed")
-			}
-			em.Emit(ctx, nil, runValues(start, d.Now(), failed)...)
-			d.Log.Info("weekly review batch", "messages", len(recs), "failed", len(resp.BatchItemFailures))
-			return resp, nil
-		}
-		if ev.DetailType != "Scheduled Event" {
-			return nil, errors.New("weekly review worker: the event is neither an SQS batch nor a scheduled run")
-		}
-		at := ev.Time
-		if at.IsZero() {
-			at = d.Now()
-		}
-		rep, err := p.Run(ctx, at)
-		em.Emit(ctx, nil, runValues(start, d.Now(), err)...)
-		log := d.Log.With("event_id", ev.ID, "scheduled_for", at, "hours", rep.Hours, "read", rep.Read, "queued", rep.Queued,
-			"reviewed", rep.Reviewed, "not_yet", rep.NotYet, "bad_zone", rep.BadZone, "continued", rep.Continued)
-		if err != nil {
-			// Returned: the schedule retries the run (duplicates are built once), and a run
-			// that keeps failing lands in the schedule's dead-letter queue.
-			log.Error("weekly review fan-out failed", "err", err)
-			return nil, err
-		}
-		log.Info("weekly review fan-out")
-		return nil, nil
-	}
-	return h, nil
-}

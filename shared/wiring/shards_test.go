@@ -23,6 +23,7 @@ import (
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/samtemplate"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/opswire"
 )
 
 // bucketKeys records the partition keys of the flow-metric buckets written.
@@ -87,7 +88,7 @@ func TestFlowBucketShardsIsConfiguration(t *testing.T) {
 		env := map[string]string{wiring.EnvOpsTable: dynamotest.OpsTable, wiring.EnvAppTable: dynamotest.AppTable, wiring.EnvFlowBucketShards: v}
 		d := wiring.Deps{DynamoDB: dynamotest.New(t), Getenv: func(k string) string { return env[k] }, Now: time.Now,
 			NewID: ids.Sequence("S"), Log: wiring.NewLogger(io.Discard, "")}
-		for name, build := range map[string]wiring.Builder{"flow metrics": wiring.FlowMetrics, "burn-rate check": wiring.BurnRateCheck, "ops": wiring.Ops} {
+		for name, build := range map[string]wiring.Builder{"flow metrics": wiring.FlowMetrics, "burn-rate check": wiring.BurnRateCheck, "ops": opswire.Ops} {
 			_, err := build(d)
 			if want := "FLOW_BUCKET_SHARDS=\"" + v + "\" is not a number of shards from 0 to 256"; err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("%s with %s=%q: error %v, want %q", name, wiring.EnvFlowBucketShards, v, err, want)

@@ -35,6 +35,12 @@ import (
 	"github.com/lucian-app/phase12/shared/slo"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/authwire"
+	"github.com/lucian-app/phase12/shared/wiring/digestwire"
+	"github.com/lucian-app/phase12/shared/wiring/fanoutwire"
+	"github.com/lucian-app/phase12/shared/wiring/opswire"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
+	"github.com/lucian-app/phase12/shared/wiring/ssmparam"
 )
 
 // The tour: every function of template.yaml, built by its builder with the environment the
@@ -199,7 +205,7 @@ func newWorld(t *testing.T) *world {
 		}
 		return "", false
 	}
-	builders := wiring.Functions()
+	builders := registry.Functions()
 	for _, id := range tmpl.FunctionIDs() {
 		env, err := tmpl.Environment(tmpl.Functions[id], resolve)
 		if err != nil {
@@ -210,15 +216,25 @@ func newWorld(t *testing.T) *world {
 		}
 		build, ok := builders[id]
 		if !ok {
-			t.Fatalf("wiring.Functions() has no builder for %s", id)
+			t.Fatalf("registry.Functions() has no builder for %s", id)
+		}
+		// The same builders with the tour's fakes for the clients only they make.
+		withClients := map[string]wiring.Builder{
+			"OpsFunction":                opswire.Clients{Secrets: sessionSecret{}}.Ops,
+			"OpsAuthorizerFunction":      authwire.Clients{Secrets: sessionSecret{}}.OpsAuthorizer,
+			"WeeklyDigestFunction":       digestwire.Clients{Secrets: sessionSecret{}}.WeeklyDigest,
+			"WeeklyReviewWorkerFunction": fanoutwire.Clients{SQS: w.queue}.WeeklyReviewWorker,
+		}
+		if b, ok := withClients[id]; ok {
+			build = b
 		}
 		w.used[id] = map[string]map[string]bool{}
 		w.topics[id] = map[string]bool{}
 		d := wiring.Deps{
 			DynamoDB:   &recordingDB{API: w.db, mu: &w.mu, used: w.used[id]},
 			SNS:        &publishRecorder{Recorder: w.sns, mu: &w.mu, names: names, used: w.topics[id]},
-			Parameters: leverParameter{"/tour/levers": `{"undo":true}`}, SQS: w.queue, Secrets: sessionSecret{},
-			HTTP: http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
+			Parameters: ssmparam.Reader{API: leverParameter{"/tour/levers": `{"undo":true}`}},
+			HTTP:       http.DefaultClient, Getenv: func(k string) string { return env[k] }, Now: w.clk.Now,
 			NewID: ids.Sequence(id[:2]), Log: wiring.NewLogger(io.Discard, ""), Function: id,
 		}
 		h, err := build(d)

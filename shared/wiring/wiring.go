@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
@@ -32,19 +33,15 @@ import (
 type Deps struct {
 	DynamoDB dynamo.API
 	SNS      topic.API
-	// Secrets reads configuration that must not sit in the environment (the digest's
-	// webhook URL), once, at INIT; nil where no function needs it.
-	Secrets SecretsAPI
-	// Parameters reads the emergency levers' SSM parameter; nil in the local runner,
-	// which serves them from a file or the environment (see leverSource).
-	Parameters ParameterAPI
+	// AWS is the SDK configuration a builder makes the clients only it needs from (Secrets
+	// Manager, Bedrock, SQS, SSM: see the packages beside this one), so a function's binary
+	// links no client it does not use; nil in the local runner and the unit tests.
+	AWS *aws.Config
+	// Parameters reads the emergency levers' SSM parameter (package ssmparam gives it to
+	// the functions that read levers); nil in the local runner, which serves them from a
+	// file or the environment (see leverSource).
+	Parameters ParameterReader
 	HTTP       *http.Client
-	// Bedrock is the rephrase's model API (nil: built from the SDK configuration when
-	// REPHRASE_MODEL_ID names a model); tests put a stub here.
-	Bedrock ConverseAPI
-	// SQS is the weekly review's queue API (nil: built from the SDK configuration by the
-	// one function that sends, WeeklyReviewWorkerFunction); tests put a recorder here.
-	SQS QueueAPI
 	// Getenv reads the function's configuration (its environment in
 	// Lambda; the template's variables in the local runner).
 	Getenv func(string) string
@@ -58,24 +55,6 @@ type Deps struct {
 
 // Builder makes a function's handler: any handler lambda.Start accepts.
 type Builder func(Deps) (any, error)
-
-// Functions maps each template logical ID to its builder. A function added
-// to template.yaml is served by the local runner once it is listed here.
-func Functions() map[string]Builder {
-	return map[string]Builder{
-		"TasksFunction":              Tasks,
-		"ExecuteIntentFunction":      ExecuteIntent,
-		"UndoFunction":               Undo,
-		"FlowMetricsFunction":        FlowMetrics,
-		"BurnRateCheckFunction":      BurnRateCheck,
-		"OpsFunction":                Ops,
-		"OpsAuthorizerFunction":      OpsAuthorizer,
-		"WeeklyDigestFunction":       WeeklyDigest,
-		"HintCooldownFunction":       HintCooldown,
-		"WeeklyReviewFunction":       WeeklyReview,
-		"WeeklyReviewWorkerFunction": WeeklyReviewWorker,
-	}
-}
 
 // Environment variable names, set by template.yaml.
 const (
@@ -94,9 +73,9 @@ const (
 	EnvGoalQuota     = "GOAL_QUOTA"
 )
 
-// appStore is AppTable's store with the configured quotas.
-func appStore(d Deps) (*appstore.Store, error) {
-	table, err := required(d, EnvAppTable)
+// AppStore is AppTable's store with the configured quotas.
+func AppStore(d Deps) (*appstore.Store, error) {
+	table, err := Required(d, EnvAppTable)
 	if err != nil {
 		return nil, err
 	}
@@ -132,15 +111,16 @@ func ClaimsConfig(getenv func(string) string) httpapi.Claims {
 	return httpapi.Claims{GroupsClaim: name}
 }
 
-// httpFunction is the Lambda handler of an HTTP function: h behind API Gateway's payload 2.0
+// HTTPFunction is the Lambda handler of an HTTP function: h behind API Gateway's payload 2.0
 // adapter, with the claims configuration read here, once, and handed to every request
 // (httpapi.Claims.Wrap), and one metrics line per request (measured). Every HTTP builder ends
 // here, so none can read another claim or go unmeasured.
-func httpFunction(d Deps, h http.Handler) any {
+func HTTPFunction(d Deps, h http.Handler) any {
 	return httpadapter.NewV2(ClaimsConfig(d.Getenv).Wrap(measured(d, h))).ProxyWithContext
 }
 
-func required(d Deps, name string) (string, error) {
+// Required reads a variable the function cannot run without.
+func Required(d Deps, name string) (string, error) {
 	v := d.Getenv(name)
 	if v == "" {
 		return "", fmt.Errorf("configuration: %s is not set", name)
@@ -154,7 +134,7 @@ func required(d Deps, name string) (string, error) {
 // cold start or copy of the range reads of its own; it reads the companion settings
 // from HintTable (GetItem only) for context=lucian.
 func Tasks(d Deps) (any, error) {
-	store, err := appStore(d)
+	store, err := AppStore(d)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +156,7 @@ func Tasks(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpFunction(d, h), nil
+	return HTTPFunction(d, h), nil
 }
 
 // Main is the whole of a function's main: build the deployed
@@ -215,9 +195,9 @@ func undoConfig(d Deps) (enabled bool, window time.Duration, err error) {
 	return enabled, window, nil
 }
 
-// executeEngine is the command OS's engine over store, with the configured undo window:
+// ExecuteEngine is the command OS's engine over store, with the configured undo window:
 // ExecuteIntentFunction's, and the weekly review's for adopting a recommendation.
-func executeEngine(d Deps, store *appstore.Store, levers degrade.Reader) (*execute.Engine, error) {
+func ExecuteEngine(d Deps, store *appstore.Store, levers degrade.Reader) (*execute.Engine, error) {
 	enabled, window, err := undoConfig(d)
 	if err != nil {
 		return nil, err
@@ -228,15 +208,15 @@ func executeEngine(d Deps, store *appstore.Store, levers degrade.Reader) (*execu
 
 // ExecuteIntent builds ExecuteIntentFunction.
 func ExecuteIntent(d Deps) (any, error) {
-	store, err := appStore(d)
+	store, err := AppStore(d)
 	if err != nil {
 		return nil, err
 	}
-	levers, err := leverReader(d)
+	levers, err := Levers(d)
 	if err != nil {
 		return nil, err
 	}
-	e, err := executeEngine(d, store, levers)
+	e, err := ExecuteEngine(d, store, levers)
 	if err != nil {
 		return nil, err
 	}
@@ -249,12 +229,12 @@ func ExecuteIntent(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpFunction(d, h), nil
+	return HTTPFunction(d, h), nil
 }
 
 // Undo builds UndoFunction.
 func Undo(d Deps) (any, error) {
-	store, err := appStore(d)
+	store, err := AppStore(d)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +242,7 @@ func Undo(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	levers, err := leverReader(d)
+	levers, err := Levers(d)
 	if err != nil {
 		return nil, err
 	}
@@ -275,5 +255,5 @@ func Undo(d Deps) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpFunction(d, h), nil
+	return HTTPFunction(d, h), nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // slowTransport stands between the SDK and DynamoDB Local: it adds a delay to every call
@@ -150,7 +151,7 @@ func TestDegradationOnDynamoDBLocal(t *testing.T) {
 	env := map[string]string{wiring.EnvAppTable: app, wiring.EnvOpsTable: ops, wiring.EnvFlowReports: "background"}
 	fns := map[string]lambdaHTTP{}
 	for _, id := range []string{"TasksFunction", "ExecuteIntentFunction"} {
-		h, err := wiring.Functions()[id](wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{},
+		h, err := registry.Functions()[id](wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{},
 			Getenv: func(k string) string { return env[k] }, Now: time.Now, NewID: ids.New(time.Now, nil),
 			Log: wiring.NewLogger(io.Discard, ""), Function: id})
 		if err != nil {

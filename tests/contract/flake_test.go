@@ -21,6 +21,7 @@ import (
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/topic"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // TestConcurrentCIRunTwinsCountOnce: 20 twins of one POST /ci/runs (the same commit and
@@ -40,7 +41,7 @@ func TestConcurrentCIRunTwinsCountOnce(t *testing.T) {
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	env := map[string]string{wiring.EnvOpsTable: opsTable}
-	h, err := wiring.Functions()["OpsFunction"](wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{},
+	h, err := registry.Functions()["OpsFunction"](wiring.Deps{DynamoDB: db, SNS: &topic.Recorder{}, HTTP: &http.Client{},
 		Getenv: func(k string) string { return env[k] }, Now: clock, NewID: ids.New(clock, nil),
 		Log: wiring.NewLogger(io.Discard, ""), Function: "OpsFunction"})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/lucian-app/phase12/shared/ids"
 	"github.com/lucian-app/phase12/shared/reviewstore"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/fanoutwire"
 )
 
 // countingSQS counts SendMessageBatch calls on the real client.
@@ -60,7 +61,7 @@ func TestTheReviewProducerSendsBatchesMotoAccepts(t *testing.T) {
 	env := map[string]string{wiring.EnvAppTable: table, wiring.EnvReviewTable: table, wiring.EnvReviewQueueURL: aws.ToString(q.QueueUrl)}
 	counting := &countingSQS{Client: client}
 	now := func() time.Time { return time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC) }
-	h, err := wiring.WeeklyReviewWorker(wiring.Deps{DynamoDB: db, SQS: counting, Getenv: func(k string) string { return env[k] },
+	h, err := fanoutwire.Clients{SQS: counting}.WeeklyReviewWorker(wiring.Deps{DynamoDB: db, Getenv: func(k string) string { return env[k] },
 		Now: now, NewID: ids.Sequence("c"), Log: wiring.NewLogger(io.Discard, "")})
 	if err != nil {
 		t.Fatal(err)

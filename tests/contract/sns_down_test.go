@@ -24,6 +24,7 @@ import (
 	"github.com/lucian-app/phase12/shared/opsstore"
 	"github.com/lucian-app/phase12/shared/slo"
 	"github.com/lucian-app/phase12/shared/wiring"
+	"github.com/lucian-app/phase12/shared/wiring/registry"
 )
 
 // snsOutage stands between the SNS client and moto: while down, every call fails in the
@@ -91,7 +92,7 @@ func TestSNSDownKeepsThePage(t *testing.T) {
 	env := map[string]string{wiring.EnvAppTable: app, wiring.EnvOpsTable: opsTable, wiring.EnvAlertTopicARN: topicARN,
 		wiring.EnvAckBaseURL: "https://api.example.com"}
 	build := func(id string) any {
-		h, err := wiring.Functions()[id](wiring.Deps{DynamoDB: db, SNS: snsc, HTTP: &http.Client{},
+		h, err := registry.Functions()[id](wiring.Deps{DynamoDB: db, SNS: snsc, HTTP: &http.Client{},
 			Getenv: func(k string) string { return env[k] }, Now: clock, NewID: ids.New(clock, nil),
 			Log: wiring.NewLogger(io.Discard, ""), Function: id})
 		if err != nil {
