@@ -369,6 +369,8 @@ func (w *world) tour() {
 	w.want(w.call("alice", nil, "POST /tasks", "/tasks", `{"title":"Call mum"}`, nil), 201)
 	w.want(w.call("alice", nil, "GET /tasks/today", "/tasks/today?timezone=Europe/Berlin", "", nil), 200)
 	w.want(w.call("alice", nil, "GET /tasks/today", "/tasks/today?timezone=Europe/Berlin&limit=1", "", nil), 200)
+	// Travelling: the weekly review's register moves her to New York's ready hour.
+	w.want(w.call("alice", nil, "GET /tasks/today", "/tasks/today?timezone=America/New_York", "", nil), 200)
 	w.want(w.call("alice", nil, "PATCH /tasks/{id}", "/tasks/"+id, `{"due":"2026-11-30T10:00:00+01:00"}`, nil), 200)
 	w.want(w.call("alice", nil, "GET /tasks/next", "/tasks/next?timezone=Europe/Berlin&limit=2", "", nil), 200)
 	w.want(w.call("alice", nil, "GET /tasks/next", "/tasks/next?timezone=Europe/Berlin&context=lucian", "", nil), 200)

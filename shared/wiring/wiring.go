@@ -147,7 +147,7 @@ func Tasks(d Deps) (any, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(nextaction.Route, httpapi.Wrap(nextaction.Handler(next), d.Log, time.Now))
-	mux.Handle("/", firstValue(d, tasks.Handler(svc, d.Log)))
+	mux.Handle("/", reviewRegister(d, firstValue(d, tasks.Handler(svc, d.Log))))
 	b, err := budgeted(d, mux)
 	if err != nil {
 		return nil, err
