@@ -5,10 +5,8 @@ import (
 	"log/slog"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/lucian-app/phase12/shared/alert"
@@ -232,8 +230,8 @@ func fromOpsPage(r *http.Request, mediaType string, form bool) error {
 		}
 		return apperr.New(apperr.Forbidden, "the ack form must come from the ops page; this post is %q (Sec-Fetch-Site)", clip(site))
 	case origin != "":
-		own := ownOrigin(r)
-		if o, ok := normalOrigin(origin); ok && o == own {
+		own := httpapi.OwnOrigin(r)
+		if o, ok := httpapi.NormalOrigin(origin); ok && o == own {
 			return nil
 		}
 		return apperr.New(apperr.Forbidden, "the ack form must come from the ops page at %s; this post comes from %s", own, clip(origin))
@@ -241,55 +239,6 @@ func fromOpsPage(r *http.Request, mediaType string, form bool) error {
 		return apperr.New(apperr.Forbidden, "the ack form must come from the ops page; this post carries neither Sec-Fetch-Site nor Origin, as every browser's would")
 	}
 	return nil
-}
-
-// ownOrigin is the origin the ops page was served from, as API Gateway describes the
-// request: its Host header (the API's domain; host:port locally), X-Forwarded-Proto and
-// X-Forwarded-Port. The page's forms post to relative URLs, so this is their origin too.
-func ownOrigin(r *http.Request) string {
-	host := r.Header.Get("Host")
-	if host == "" {
-		host = r.Host
-	}
-	proto := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")))
-	if proto == "" {
-		proto = "http"
-		if r.TLS != nil {
-			proto = "https"
-		}
-	}
-	if _, _, err := net.SplitHostPort(host); err != nil {
-		if port := strings.TrimSpace(r.Header.Get("X-Forwarded-Port")); port != "" {
-			host = net.JoinHostPort(host, port)
-		}
-	}
-	o, ok := normalOrigin(proto + "://" + host)
-	if !ok {
-		return "(unknown)"
-	}
-	return o
-}
-
-// normalOrigin is an http(s) origin in one spelling: lower-case, without its scheme's
-// default port. "null" and anything with a path, query or credentials is no origin.
-func normalOrigin(s string) (string, bool) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", false
-	}
-	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
-	switch {
-	case scheme == "http" && (port == "" || port == "80"), scheme == "https" && (port == "" || port == "443"):
-		port = ""
-	case scheme != "http" && scheme != "https":
-		return "", false
-	}
-	if port != "" {
-		host = net.JoinHostPort(host, port)
-	} else if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	return scheme + "://" + host, true
 }
 
 // clip keeps a header quoted in a message short.

@@ -94,7 +94,7 @@ func (a *Auth) discover(ctx context.Context) (*oidc.Provider, error) {
 func (a *Auth) oauth2Config(p *oidc.Provider, r *http.Request) *oauth2.Config {
 	redirect := a.cfg.RedirectURL
 	if redirect == "" {
-		redirect = OwnOrigin(r) + CallbackPath
+		redirect = httpapi.OwnOrigin(r) + CallbackPath
 	}
 	return &oauth2.Config{ClientID: a.cfg.ClientID, ClientSecret: a.cfg.ClientSecret, Endpoint: p.Endpoint(),
 		RedirectURL: redirect, Scopes: []string{oidc.ScopeOpenID}}

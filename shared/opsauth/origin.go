@@ -5,10 +5,8 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/lucian-app/phase12/shared/apperr"
 	"github.com/lucian-app/phase12/shared/httpapi"
@@ -27,60 +25,12 @@ func SameOrigin(r *http.Request) error {
 		}
 		return apperr.New(apperr.Forbidden, "cross-site post refused: Sec-Fetch-Site is %q, want same-origin", clip(site))
 	case origin != "":
-		if o, ok := normalOrigin(origin); ok && o == OwnOrigin(r) {
+		if o, ok := httpapi.NormalOrigin(origin); ok && o == httpapi.OwnOrigin(r) {
 			return nil
 		}
-		return apperr.New(apperr.Forbidden, "cross-site post refused: Origin %s is not %s", clip(origin), OwnOrigin(r))
+		return apperr.New(apperr.Forbidden, "cross-site post refused: Origin %s is not %s", clip(origin), httpapi.OwnOrigin(r))
 	}
 	return apperr.New(apperr.Forbidden, "post refused: neither Sec-Fetch-Site nor Origin says it comes from the ops pages")
-}
-
-// OwnOrigin is the origin the request was addressed to, as API Gateway describes it: the
-// Host header (the API's domain; host:port locally), X-Forwarded-Proto and X-Forwarded-Port.
-func OwnOrigin(r *http.Request) string {
-	host := r.Header.Get("Host")
-	if host == "" {
-		host = r.Host
-	}
-	proto := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")))
-	if proto == "" {
-		proto = "http"
-		if r.TLS != nil {
-			proto = "https"
-		}
-	}
-	if _, _, err := net.SplitHostPort(host); err != nil {
-		if port := strings.TrimSpace(r.Header.Get("X-Forwarded-Port")); port != "" {
-			host = net.JoinHostPort(host, port)
-		}
-	}
-	o, ok := normalOrigin(proto + "://" + host)
-	if !ok {
-		return "(unknown)"
-	}
-	return o
-}
-
-// normalOrigin is an http(s) origin in one spelling: lower-case, without its scheme's
-// default port.
-func normalOrigin(s string) (string, bool) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", false
-	}
-	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
-	switch {
-	case scheme == "http" && (port == "" || port == "80"), scheme == "https" && (port == "" || port == "443"):
-		port = ""
-	case scheme != "http" && scheme != "https":
-		return "", false
-	}
-	if port != "" {
-		host = net.JoinHostPort(host, port)
-	} else if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	return scheme + "://" + host, true
 }
 
 // formField reads one field of a form body (urlencoded or multipart) and puts the body back
