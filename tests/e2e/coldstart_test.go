@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -25,18 +24,7 @@ import (
 // defaults), completes INIT: no configuration the template forgot, no INIT that needs a call
 // the stack does not allow. The emulator's INIT duration is logged (docs/benchmarks.md).
 func TestEveryFunctionStartsWithItsTemplateEnvironment(t *testing.T) {
-	root, err := harness.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := samtemplate.Parse(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, tpl := repoTemplate(t)
 	ids := tpl.FunctionIDs()
 	sort.Strings(ids)
 	// A generated secret (GenerateSecretString) exists in moto with a random value, as

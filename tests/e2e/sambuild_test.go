@@ -14,14 +14,9 @@ import (
 	"github.com/lucian-app/phase12/tests/harness"
 )
 
-// maxBootstrapBytes bounds every function's deployed bootstrap: 15 MB.
-const maxBootstrapBytes = 15_000_000
-
-// TestSAMBuildTargets runs what `sam build` runs for BuildMethod makefile,
-// `make build-<LogicalId> ARTIFACTS_DIR=<dir>`, for every function in the
-// template, and checks the artefact Lambda will start: a static
-// linux/arm64 executable named bootstrap, under maxBootstrapBytes.
-func TestSAMBuildTargets(t *testing.T) {
+// repoTemplate is the repository's root and its template.yaml, parsed.
+func repoTemplate(t *testing.T) (string, *samtemplate.Template) {
+	t.Helper()
 	root, err := harness.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +29,18 @@ func TestSAMBuildTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return root, tpl
+}
+
+// maxBootstrapBytes bounds every function's deployed bootstrap: 15 MB.
+const maxBootstrapBytes = 15_000_000
+
+// TestSAMBuildTargets runs what `sam build` runs for BuildMethod makefile,
+// `make build-<LogicalId> ARTIFACTS_DIR=<dir>`, for every function in the
+// template, and checks the artefact Lambda will start: a static
+// linux/arm64 executable named bootstrap, under maxBootstrapBytes.
+func TestSAMBuildTargets(t *testing.T) {
+	root, tpl := repoTemplate(t)
 	ids := tpl.FunctionIDs()
 	sort.Strings(ids)
 	if len(ids) == 0 {
