@@ -182,52 +182,20 @@ func enableTTL(ctx context.Context, db ttlAPI, table, attr string) error {
 	return nil
 }
 
-// resolver answers the template's references the way they resolve here:
-// a table is its name (the logical ID), a topic its ARN, a function its
-// name, each with the ARN its GetAtt would give.
+// resolver answers the template's references the way they resolve here
+// (samtemplate.Names): a table is its name (the logical ID), a topic the ARN it
+// was made with, a function its name, each with the ARN its GetAtt would give. The
+// runner reads no SSM: functions take their levers from LEVERS_FILE or LEVERS
+// (shared/wiring leverSource).
 func (b *backends) resolver(tmpl *samtemplate.Template) samtemplate.Resolver {
+	names := samtemplate.Names(tmpl, b.topicARNs, nil)
 	return func(id, attr string) (string, bool) {
-		arn := func(service, resource string) string {
-			return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, localRegion, localAccount, resource)
-		}
-		switch tmpl.ResourceTypes[id] + "/" + attr {
-		case samtemplate.TypeTable + "/":
-			return id, true
-		case samtemplate.TypeTable + "/Arn":
-			return arn("dynamodb", "table/"+id), true
-		case samtemplate.TypeTopic + "/", samtemplate.TypeTopic + "/TopicArn":
-			a, ok := b.topicARNs[id]
-			return a, ok
-		case samtemplate.TypeTopic + "/TopicName":
-			return id, true
-		case samtemplate.TypeFunction + "/":
-			return id, true
-		case samtemplate.TypeFunction + "/Arn":
-			return arn("lambda", "function:"+id), true
-		case "AWS::SQS::Queue/":
-			return fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", localRegion, localAccount, id), true
-		case "AWS::SQS::Queue/Arn":
-			return arn("sqs", id), true
-		case "AWS::SQS::Queue/QueueName":
-			return id, true
-		case "AWS::SSM::Parameter/":
-			// Named only: the runner reads no SSM; functions take their levers from
-			// LEVERS_FILE or LEVERS (shared/wiring leverSource).
-			return id, true
-		case samtemplate.TypeHTTPAPI + "/":
-			return "local", true
-		case "AWS::SecretsManager::Secret/":
+		if tmpl.ResourceTypes[id] == "AWS::SecretsManager::Secret" && attr == "" {
 			// The runner has no Secrets Manager: the ops session key comes from
 			// OPS_SESSION_KEY instead (set with LOCAL_OIDC=dev).
 			return "", true
 		}
-		switch id {
-		case "AWS::Region":
-			return localRegion, true
-		case "AWS::AccountId":
-			return localAccount, true
-		}
-		return "", false
+		return names(id, attr)
 	}
 }
 

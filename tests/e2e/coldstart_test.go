@@ -5,7 +5,6 @@ package e2e
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -39,7 +38,11 @@ func TestEveryFunctionStartsWithItsTemplateEnvironment(t *testing.T) {
 			secrets[id] = createSecret(t, "coldstart/"+id, hex.EncodeToString(value))
 		}
 	}
-	resolve := coldStartResolver(tpl, secrets)
+	topics := map[string]string{}
+	for _, id := range tpl.Topics {
+		topics[id] = "arn:aws:sns:us-east-1:123456789012:" + id
+	}
+	resolve := samtemplate.Names(tpl, topics, secrets)
 	for _, id := range ids {
 		t.Run(id, func(t *testing.T) {
 			env, err := tpl.Environment(tpl.Functions[id], resolve)
@@ -75,54 +78,5 @@ func TestEveryFunctionStartsWithItsTemplateEnvironment(t *testing.T) {
 			}
 			t.Logf("%s INIT duration under the emulator: %.2f ms", id, ms)
 		})
-	}
-}
-
-// coldStartResolver resolves the template's references the way CloudFormation would name
-// them in this run: a table by its logical ID, a topic, queue or parameter by an ARN, URL or
-// name in moto's account, a secret by the ARN of the one made for this run. A reference to a type it does not know fails the test, so a new
-// kind of resource is noticed here.
-func coldStartResolver(tpl *samtemplate.Template, secrets map[string]string) samtemplate.Resolver {
-	const region, account = "us-east-1", "123456789012"
-	arn := func(service, resource string) string {
-		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, account, resource)
-	}
-	return func(id, attr string) (string, bool) {
-		switch id {
-		case "AWS::Region":
-			return region, true
-		case "AWS::AccountId":
-			return account, true
-		case "AWS::StackName":
-			return "coldstart", true
-		}
-		switch tpl.ResourceTypes[id] + "/" + attr {
-		case samtemplate.TypeTable + "/":
-			return id, true
-		case samtemplate.TypeTable + "/Arn":
-			return arn("dynamodb", "table/"+id), true
-		case samtemplate.TypeTopic + "/", samtemplate.TypeTopic + "/TopicArn":
-			return arn("sns", id), true
-		case samtemplate.TypeTopic + "/TopicName":
-			return id, true
-		case samtemplate.TypeFunction + "/":
-			return id, true
-		case samtemplate.TypeFunction + "/Arn":
-			return arn("lambda", "function:"+id), true
-		case "AWS::SQS::Queue/":
-			return fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, account, id), true
-		case "AWS::SQS::Queue/Arn":
-			return arn("sqs", id), true
-		case "AWS::SQS::Queue/QueueName":
-			return id, true
-		case "AWS::SSM::Parameter/":
-			return id, true
-		case "AWS::SecretsManager::Secret/":
-			a, ok := secrets[id]
-			return a, ok
-		case samtemplate.TypeHTTPAPI + "/":
-			return "coldstart", true
-		}
-		return "", false
 	}
 }
