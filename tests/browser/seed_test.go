@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/lucian-app/phase12/tests/harness"
 )
 
 // client talks to the runner as the app, as on-call (X-Dev-User/X-Dev-Groups) and as
@@ -121,9 +123,7 @@ func (c *client) serve(user string, loads, creates int) {
 // invoke runs a function once through the Invoke API with a scheduled event for at.
 func (c *client) invoke(function string, at time.Time) {
 	c.t.Helper()
-	ev := fmt.Sprintf(`{"version":"0","id":"browser-%d","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":%q,"region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/%s"],"detail":{}}`,
-		at.UnixNano(), at.UTC().Format(time.RFC3339), function)
-	status, h, b := c.do("POST", "/2015-03-31/functions/"+function+"/invocations", "application/json", []byte(ev), nil)
+	status, h, b := c.do("POST", harness.InvokePath(function), "application/json", harness.ScheduledEvent(function, at), nil)
 	if status != 200 || h.Get("X-Amz-Function-Error") != "" {
 		c.t.Fatalf("invoke %s: %d %s %s", function, status, h.Get("X-Amz-Function-Error"), b)
 	}

@@ -93,9 +93,7 @@ func (c *runnerClient) setClock(at time.Time) {
 // invoke runs a function once through the Invoke API with a scheduled event for at.
 func (c *runnerClient) invoke(function string, at time.Time) {
 	c.t.Helper()
-	ev := fmt.Sprintf(`{"version":"0","id":"runner-%d","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":%q,"region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/%s"],"detail":{}}`,
-		at.UnixNano(), at.UTC().Format(time.RFC3339), function)
-	req, err := http.NewRequest("POST", c.base+"/2015-03-31/functions/"+function+"/invocations", strings.NewReader(ev))
+	req, err := http.NewRequest("POST", c.base+harness.InvokePath(function), bytes.NewReader(harness.ScheduledEvent(function, at)))
 	if err != nil {
 		c.t.Fatal(err)
 	}

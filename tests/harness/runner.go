@@ -43,3 +43,13 @@ func StartRunner(ctx context.Context, dir string, env ...string) (*Runner, error
 	}
 	return r, nil
 }
+
+// ScheduledEvent is the EventBridge event a schedule of function sends for at, as the
+// runner's Invoke API takes it (id names the run, so two runs differ).
+func ScheduledEvent(function string, at time.Time) []byte {
+	return fmt.Appendf(nil, `{"version":"0","id":"run-%d","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":%q,"region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/%s"],"detail":{}}`,
+		at.UnixNano(), at.UTC().Format(time.RFC3339), function)
+}
+
+// InvokePath is the runner's Invoke API path of function (POST, as `sam local start-lambda`).
+func InvokePath(function string) string { return "/2015-03-31/functions/" + function + "/invocations" }
